@@ -1,0 +1,228 @@
+//! An offline, stateful, in-memory emulator of Clerk's Backend API (BAPI).
+//!
+//! The emulator answers the BAPI paths (under `/v1`) for users (with email
+//! addresses and phone numbers), organizations, memberships, organization
+//! invitations, application invitations and sessions, with Clerk's request
+//! validation, error bodies (`{"errors":[…],"clerk_trace_id":…}`), list shapes
+//! and metadata semantics as described by the official OpenAPI spec
+//! (version `2026-05-12`). Paths it does not implement answer a Clerk-shaped
+//! 404 naming the path.
+//!
+//! Realism knobs — rate limiting like a development instance, fixed latency,
+//! injected faults — are set at start ([`EmulatorConfig`]) and can be changed
+//! at runtime through methods on [`Emulator`] or the admin API under
+//! `/__emulator/` (not under `/v1`, no authentication):
+//!
+//! | Admin request | Effect |
+//! | --- | --- |
+//! | `GET /__emulator/health` | `{"ok":true}` |
+//! | `GET /__emulator/config` | current rate limit, latency and faults |
+//! | `PUT /__emulator/rate_limit` `{"requests":100,"per_ms":10000}` | rate limiting on (`DELETE` turns it off) |
+//! | `PUT /__emulator/latency` `{"ms":50}` | fixed latency (`DELETE` removes it) |
+//! | `POST /__emulator/faults` `{"method":"GET","path_prefix":"/v1/users","status":503,"times":2}` | add a fault (`"drop_connection":true` instead of `status` drops the connection); `GET` lists, `DELETE` clears |
+//! | `GET /__emulator/state`, `PUT /__emulator/state` | dump / replace the whole [`State`] as JSON |
+//! | `POST /__emulator/reset` `{"seed":"demo"}` or `{"seed":"empty"}` | reset the data |
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use clerk_emulator::{Emulator, EmulatorConfig, Fault, RateLimit, Seed};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start(
+//!     EmulatorConfig::default()
+//!         .with_seed(Seed::Demo)
+//!         .with_rate_limit(RateLimit::development())
+//!         .with_latency(Duration::from_millis(20))
+//!         .with_fault(Fault::status("GET", "/v1/users", 503).times(1)),
+//! )
+//! .await?;
+//!
+//! // Point any Clerk client at the emulator.
+//! let users: serde_json::Value = reqwest::Client::new()
+//!     .get(format!("{}/v1/users?limit=5", emulator.url()))
+//!     .bearer_auth(emulator.secret_key())
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! println!("{users}");
+//!
+//! emulator.save(std::path::Path::new("clerk-state.json"))?;
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+#![recursion_limit = "256"]
+
+mod config;
+mod error;
+mod handlers;
+mod render;
+mod req;
+mod seed;
+mod server;
+#[allow(missing_docs)] // record fields carry Clerk's own names; see the BAPI spec
+pub mod state;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{DEFAULT_SECRET_KEY, EmulatorConfig, Fault, FaultAction, RateLimit, Seed};
+pub use error::{ClerkError, EmulatorError};
+pub use state::State;
+
+use server::Shared;
+
+/// A running emulator serving on a local port in a background tokio task.
+///
+/// Dropping it stops the server too (without waiting); prefer
+/// [`Emulator::shutdown`].
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Start on `127.0.0.1` with an OS-assigned port.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        Emulator::bind(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Start on `addr` (port 0 picks a free port).
+    pub async fn bind(config: EmulatorConfig, addr: SocketAddr) -> Result<Emulator, EmulatorError> {
+        let shared = Shared::new(config)?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = server::build_router(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::warn!(error = %e, "clerk emulator server stopped with an error");
+            }
+        });
+        tracing::debug!(%addr, "clerk emulator listening");
+        Ok(Emulator {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// Origin of the emulator, e.g. `http://127.0.0.1:40123` (no `/v1`).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The secret key clients must send as `Authorization: Bearer <key>`.
+    pub fn secret_key(&self) -> &str {
+        &self.shared.secret_key
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Write the whole state as JSON to `path` (loadable with [`Seed::File`]).
+    pub fn save(&self, path: &Path) -> Result<(), EmulatorError> {
+        let json = self.shared.state().to_json()?;
+        std::fs::write(path, json)?;
+        Ok(())
+    }
+
+    /// A copy of the current state.
+    pub fn snapshot(&self) -> State {
+        self.shared.state().clone()
+    }
+
+    /// Replace the whole state.
+    pub fn load_state(&self, state: State) {
+        *self.shared.state() = state;
+    }
+
+    /// Reset the data to a seed.
+    pub fn reset(&self, seed: Seed) -> Result<(), EmulatorError> {
+        let state = seed.load()?;
+        self.load_state(state);
+        Ok(())
+    }
+
+    /// Change (or with `None` turn off) rate limiting; the window restarts.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.shared.knobs().set_rate_limit(limit);
+    }
+
+    /// Change (or with `None` remove) the injected latency.
+    pub fn set_latency(&self, latency: Option<Duration>) {
+        self.shared.knobs().latency = latency;
+    }
+
+    /// Add an injected fault.
+    pub fn add_fault(&self, fault: Fault) {
+        self.shared.knobs().faults.push(fault);
+    }
+
+    /// Remove every injected fault.
+    pub fn clear_faults(&self) {
+        self.shared.knobs().faults.clear();
+    }
+
+    /// Stop serving and wait (at most 2 s) for open connections to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(2), &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The emulator as an axum [`Router`](axum::Router), for embedding in another
+/// server or serving yourself.
+pub fn router(config: EmulatorConfig) -> Result<axum::Router, EmulatorError> {
+    Ok(server::build_router(Shared::new(config)?))
+}
+
+/// Serve on `addr` until Ctrl-C (for a standalone emulator process).
+pub async fn serve(config: EmulatorConfig, addr: SocketAddr) -> Result<(), EmulatorError> {
+    let app = router(config)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "clerk emulator listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

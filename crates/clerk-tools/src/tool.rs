@@ -1,0 +1,330 @@
+//! The tool abstraction: a name, a category, a title, a description, JSON Schemas for input and
+//! output, annotations and an async call. [`TypedTool`] builds one from a typed input struct
+//! (`Deserialize + JsonSchema`) and an async function over `clerk-api`.
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use futures_util::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::context::ToolContext;
+use crate::error::{FieldError, ToolError};
+use crate::schema;
+
+/// A JSON object (schemas, arguments).
+pub type JsonObject = Map<String, Value>;
+
+/// The group a tool belongs to; the first half of its qualified name (`users.getUser`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Category {
+    /// Users, their metadata, bans and locks.
+    Users,
+    /// Organizations, memberships and organization invitations.
+    Organizations,
+    /// Application invitations.
+    Invitations,
+    /// Sessions.
+    Sessions,
+}
+
+impl Category {
+    /// Every category, in display order.
+    pub const ALL: &'static [Category] = &[
+        Category::Users,
+        Category::Organizations,
+        Category::Invitations,
+        Category::Sessions,
+    ];
+
+    /// The category's name as used in `--tools` patterns.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Users => "users",
+            Category::Organizations => "organizations",
+            Category::Invitations => "invitations",
+            Category::Sessions => "sessions",
+        }
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// MCP tool annotations (hints for clients; see the MCP spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Annotations {
+    /// The tool does not change anything.
+    pub read_only_hint: bool,
+    /// The tool may destroy or irreversibly change data.
+    pub destructive_hint: bool,
+    /// Calling it twice with the same arguments has no further effect.
+    pub idempotent_hint: bool,
+    /// The tool reaches beyond the Clerk instance (e.g. sends an email).
+    pub open_world_hint: bool,
+}
+
+impl Annotations {
+    /// A read-only tool.
+    pub const READ: Annotations = Annotations {
+        read_only_hint: true,
+        destructive_hint: false,
+        idempotent_hint: true,
+        open_world_hint: false,
+    };
+
+    /// A tool that writes without destroying anything.
+    pub const fn write(idempotent: bool) -> Annotations {
+        Annotations {
+            read_only_hint: false,
+            destructive_hint: false,
+            idempotent_hint: idempotent,
+            open_world_hint: false,
+        }
+    }
+
+    /// A tool that deletes, revokes or overwrites.
+    pub const fn destructive(idempotent: bool) -> Annotations {
+        Annotations {
+            read_only_hint: false,
+            destructive_hint: true,
+            idempotent_hint: idempotent,
+            open_world_hint: false,
+        }
+    }
+
+    /// The same, marked as reaching outside the instance (emails sent to people).
+    pub const fn open_world(self) -> Annotations {
+        Annotations {
+            open_world_hint: true,
+            ..self
+        }
+    }
+}
+
+/// What a tool returns, for its output schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Output {
+    /// One Clerk object of this kind (`user`, `organization`, …).
+    Object(&'static str),
+    /// A page of Clerk objects: `{data, totalCount, hasMore, nextOffset}`.
+    List(&'static str),
+    /// A deleted-object reply: `{object, id, deleted}`.
+    Deleted,
+    /// `{totalCount}`.
+    Count,
+    /// `{userId, signedIn, …}` of `getUserId`.
+    Caller,
+    /// `{data: [...]}` of a bulk operation.
+    Bulk(&'static str),
+}
+
+/// A tool, independent of any agent framework or protocol.
+pub trait Tool: Send + Sync + 'static {
+    /// Unique name, e.g. `getUser`.
+    fn name(&self) -> &'static str;
+    /// Category, e.g. [`Category::Users`].
+    fn category(&self) -> Category;
+    /// Human-readable title.
+    fn title(&self) -> &'static str;
+    /// When to use the tool and what it returns.
+    fn description(&self) -> &'static str;
+    /// Annotations.
+    fn annotations(&self) -> Annotations;
+    /// What the tool returns (drives its output schema and result shaping).
+    fn output(&self) -> Output;
+    /// Arguments that name the caller (`userId`, `organizationId`): when a caller is set they
+    /// default to the caller's id and must not name anyone else.
+    fn pinned_args(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// JSON Schema (2020-12) of the arguments.
+    fn input_schema(&self) -> Arc<JsonObject>;
+    /// JSON Schema of the structured result.
+    fn output_schema(&self) -> Arc<JsonObject>;
+    /// Runs the tool. `args` are validated against the input schema first; the result is the
+    /// raw Clerk JSON (the [`Toolkit`](crate::Toolkit) shapes it for output).
+    fn call<'a>(
+        &'a self,
+        ctx: &'a ToolContext,
+        args: JsonObject,
+    ) -> BoxFuture<'a, Result<Value, ToolError>>;
+
+    /// `category.name`, as matched by `--tools` patterns.
+    fn qualified_name(&self) -> String {
+        format!("{}.{}", self.category(), self.name())
+    }
+
+    /// Whether the tool only reads.
+    fn is_read_only(&self) -> bool {
+        self.annotations().read_only_hint
+    }
+
+    /// The definition as MCP's `Tool` JSON (`name`, `title`, `description`, `inputSchema`,
+    /// `outputSchema`, `annotations`).
+    fn definition(&self) -> Value {
+        json!({
+            "name": self.name(),
+            "title": self.title(),
+            "description": self.description(),
+            "inputSchema": Value::Object((*self.input_schema()).clone()),
+            "outputSchema": Value::Object((*self.output_schema()).clone()),
+            "annotations": self.annotations(),
+        })
+    }
+}
+
+type Handler<I> = dyn Fn(ToolContext, I) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync;
+
+/// A tool built from a typed input struct and an async function.
+///
+/// The input schema is derived with schemars from `I` (field docs become descriptions; limits,
+/// enums and formats are expressed in it) the first time it is needed; arguments are validated
+/// against it (every bad field reported at once, undeclared arguments rejected) before being
+/// deserialized into `I`.
+pub struct TypedTool<I> {
+    name: &'static str,
+    category: Category,
+    title: &'static str,
+    description: &'static str,
+    annotations: Annotations,
+    output: Output,
+    input_schema: OnceLock<Arc<JsonObject>>,
+    output_schema: OnceLock<Arc<JsonObject>>,
+    validator: OnceLock<jsonschema::Validator>,
+    pinned: &'static [&'static str],
+    handler: Box<Handler<I>>,
+}
+
+impl<I> TypedTool<I>
+where
+    I: DeserializeOwned + JsonSchema + Send + 'static,
+{
+    /// Builds a tool.
+    pub fn new<F, Fut>(
+        name: &'static str,
+        category: Category,
+        title: &'static str,
+        description: &'static str,
+        annotations: Annotations,
+        output: Output,
+        handler: F,
+    ) -> Self
+    where
+        F: Fn(ToolContext, I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, ToolError>> + Send + 'static,
+    {
+        TypedTool {
+            name,
+            category,
+            title,
+            description,
+            annotations,
+            output,
+            input_schema: OnceLock::new(),
+            output_schema: OnceLock::new(),
+            validator: OnceLock::new(),
+            pinned: &[],
+            handler: Box::new(move |ctx, input| Box::pin(handler(ctx, input))),
+        }
+    }
+
+    /// Declares which arguments name the caller (see [`Tool::pinned_args`]).
+    pub fn pin(mut self, args: &'static [&'static str]) -> Self {
+        self.pinned = args;
+        self
+    }
+
+    fn validator(&self) -> &jsonschema::Validator {
+        self.validator.get_or_init(|| {
+            let schema = Value::Object((*self.input_schema()).clone());
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .expect("tool input schemas are valid JSON Schema")
+        })
+    }
+
+    /// Validates `args` against the input schema and decodes them.
+    pub fn parse(&self, mut args: JsonObject) -> Result<I, ToolError> {
+        // An explicit null means "not given" (models often send null for optional arguments).
+        args.retain(|_, v| !v.is_null());
+        let value = Value::Object(args);
+        let mut errors: Vec<FieldError> = self
+            .validator()
+            .iter_errors(&value)
+            .map(|e| schema::field_error(&e, &self.input_schema()))
+            .collect();
+        if errors.is_empty() {
+            match serde_json::from_value::<I>(value) {
+                Ok(input) => return Ok(input),
+                Err(e) => errors.push(FieldError {
+                    field: String::new(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        errors.dedup();
+        Err(ToolError::InvalidArguments {
+            tool: self.name.to_string(),
+            errors,
+        })
+    }
+}
+
+impl<I> Tool for TypedTool<I>
+where
+    I: DeserializeOwned + JsonSchema + Send + 'static,
+{
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn category(&self) -> Category {
+        self.category
+    }
+    fn title(&self) -> &'static str {
+        self.title
+    }
+    fn description(&self) -> &'static str {
+        self.description
+    }
+    fn annotations(&self) -> Annotations {
+        self.annotations
+    }
+    fn output(&self) -> Output {
+        self.output
+    }
+    fn pinned_args(&self) -> &'static [&'static str] {
+        self.pinned
+    }
+    fn input_schema(&self) -> Arc<JsonObject> {
+        self.input_schema
+            .get_or_init(|| Arc::new(schema::input_schema::<I>()))
+            .clone()
+    }
+    fn output_schema(&self) -> Arc<JsonObject> {
+        self.output_schema
+            .get_or_init(|| Arc::new(schema::output_schema(self.output)))
+            .clone()
+    }
+    fn call<'a>(
+        &'a self,
+        ctx: &'a ToolContext,
+        args: JsonObject,
+    ) -> BoxFuture<'a, Result<Value, ToolError>> {
+        Box::pin(async move {
+            let input = self.parse(args)?;
+            (self.handler)(ctx.clone(), input).await
+        })
+    }
+}
