@@ -99,6 +99,8 @@ impl Query {
     /// `order_by` with an optional `+`/`-` prefix; returns (field, descending).
     pub fn order_by(&self, allowed: &[&str], default: &str) -> Result<(String, bool), ClerkError> {
         let raw = self.get("order_by").unwrap_or(default);
+        // An unencoded `+` arrives as a space.
+        let raw = if raw.starts_with(' ') { raw.trim_start() } else { raw };
         let (desc, field) = if let Some(f) = raw.strip_prefix('-') {
             (true, f)
         } else if let Some(f) = raw.strip_prefix('+') {
@@ -134,6 +136,8 @@ impl IdFilter {
     pub fn new(values: Vec<String>) -> IdFilter {
         let mut f = IdFilter::default();
         for v in values {
+            // An unencoded `+` arrives as a space.
+            let v = if v.starts_with(' ') { v.trim_start().to_string() } else { v };
             if let Some(x) = v.strip_prefix('-') {
                 f.exclude.push(x.to_string());
             } else if let Some(x) = v.strip_prefix('+') {

@@ -164,10 +164,10 @@ impl Toolkit {
             .get(name)
             .ok_or_else(|| CallError::UnknownTool(name.to_string()))?;
         let mut args = args.unwrap_or_default();
-        if self.options.pin_to_caller {
-            if let Some(caller) = &ctx.caller {
-                pin(tool.as_ref(), caller, &mut args)?;
-            }
+        if self.options.pin_to_caller
+            && let Some(caller) = &ctx.caller
+        {
+            pin(tool.as_ref(), caller, &mut args)?;
         }
         let raw = tool.call(ctx, args).await?;
         Ok(crate::output::shape(

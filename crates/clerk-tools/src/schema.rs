@@ -60,8 +60,15 @@ fn compact(v: &mut Value) {
             }) {
                 m.remove("default");
             }
-            for child in m.values_mut() {
-                compact(child);
+            for (key, child) in m.iter_mut() {
+                match (key.as_str(), child) {
+                    // Maps from names to schemas: the names are data (an argument may well be
+                    // called `title`); compact the schemas, keep every name.
+                    ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(named)) => {
+                        named.values_mut().for_each(compact);
+                    }
+                    (_, child) => compact(child),
+                }
             }
         }
         Value::Array(a) => a.iter_mut().for_each(compact),
@@ -181,10 +188,10 @@ fn expected(schema: &Value) -> String {
             .join(" or "),
         _ => "a value".to_string(),
     };
-    if out == "array" {
-        if let Some(t) = schema.pointer("/items/type").and_then(Value::as_str) {
-            out = format!("array of {t}");
-        }
+    if out == "array"
+        && let Some(t) = schema.pointer("/items/type").and_then(Value::as_str)
+    {
+        out = format!("array of {t}");
     }
     if let Some(e) = schema.get("enum").and_then(Value::as_array) {
         let opts: Vec<String> = e.iter().map(|v| v.to_string()).collect();

@@ -11,7 +11,7 @@ fn readme_tool_table_matches_the_registry() {
     let (begin, end) = ("<!-- tools:begin -->\n", "<!-- tools:end -->");
     let start = readme.find(begin).expect("README has the tools:begin marker") + begin.len();
     let stop = readme.find(end).expect("README has the tools:end marker");
-    if &readme[start..stop] != table {
+    if readme[start..stop] != table {
         if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
             let updated = format!("{}{}{}", &readme[..start], table, &readme[stop..]);
             std::fs::write(path, updated).unwrap();

@@ -300,22 +300,25 @@ pub(super) fn toolkit() -> Vec<Arc<dyn Tool>> {
                 Annotations::READ,
                 Output::Object("organization"),
                 |ctx, i: GetOrganizationInput| async move {
-                    let key = match (i.organization_id.as_deref(), i.slug.as_deref()) {
-                        (Some(id), _) if !id.trim().is_empty() => id.to_string(),
-                        (_, Some(slug)) if !slug.trim().is_empty() => slug.to_string(),
-                        _ => {
-                            return Err(ToolError::Precondition(
-                                "Give `organizationId` or `slug`.".into(),
-                            ));
-                        }
+                    let id = i.organization_id.filter(|s| !s.trim().is_empty());
+                    let slug = i.slug.filter(|s| !s.trim().is_empty());
+                    let Some(key) = slug.clone().or_else(|| id.clone()) else {
+                        return Err(ToolError::Precondition("Give `organizationId` or `slug`.".into()));
                     };
-                    let org = ctx
-                        .client
-                        .organizations()
-                        .get(&key)
-                        .include_members_count(i.include_members_count.unwrap_or(false))
-                        .send()
-                        .await?;
+                    let mut get = ctx.client.organizations().get(&key);
+                    if i.include_members_count == Some(true) {
+                        get = get.include_members_count(true);
+                    }
+                    let org = get.send().await?;
+                    // Both given (or the id pinned to the caller): they must name one organization.
+                    if let (Some(id), Some(slug)) = (id, slug)
+                        && org.id != id
+                    {
+                        return Err(ToolError::Precondition(format!(
+                            "slug `{slug}` is organization {}, not `{id}`",
+                            org.id
+                        )));
+                    }
                     to_value(&org)
                 },
             )

@@ -190,15 +190,18 @@ fn user_action(
     annotations: Annotations,
     action: fn(&clerk_api::Client, String) -> futures_util::future::BoxFuture<'_, clerk_api::Result<clerk_api::User>>,
 ) -> Arc<dyn Tool> {
-    Arc::new(TypedTool::new(
-        name,
-        Users,
-        title,
-        description,
-        annotations,
-        Output::Object("user"),
-        move |ctx, i: UserIdInput| async move { to_value(&action(&ctx.client, i.user_id).await?) },
-    ))
+    Arc::new(
+        TypedTool::new(
+            name,
+            Users,
+            title,
+            description,
+            annotations,
+            Output::Object("user"),
+            move |ctx, i: UserIdInput| async move { to_value(&action(&ctx.client, i.user_id).await?) },
+        )
+        .pin(&["userId"]),
+    )
 }
 
 /// The official toolkit's user tools, in its order.
@@ -347,15 +350,18 @@ pub(super) fn more() -> Vec<Arc<dyn Tool>> {
                 to_value(&ctx.client.users().create(&body).await?)
             },
         )),
-        Arc::new(TypedTool::new(
-            "deleteUser",
-            Users,
-            "Delete user",
-            "Permanently delete a user, their sessions and organization memberships. Irreversible. Returns {object, id, deleted}.",
-            Annotations::destructive(true),
-            Output::Deleted,
-            |ctx, i: UserIdInput| async move { to_value(&ctx.client.users().delete(&i.user_id).await?) },
-        )),
+        Arc::new(
+            TypedTool::new(
+                "deleteUser",
+                Users,
+                "Delete user",
+                "Permanently delete a user, their sessions and organization memberships. Irreversible. Returns {object, id, deleted}.",
+                Annotations::destructive(true),
+                Output::Deleted,
+                |ctx, i: UserIdInput| async move { to_value(&ctx.client.users().delete(&i.user_id).await?) },
+            )
+            .pin(&["userId"]),
+        ),
         user_action(
             "banUser",
             "Ban user",
