@@ -52,7 +52,12 @@ async fn run_tool(toolkit: &Toolkit, name: &str, args: Value) -> (String, bool) 
     let args = match args {
         Value::Object(m) => Some(m),
         Value::Null => None,
-        other => return (format!("arguments must be a JSON object, got {other}"), true),
+        other => {
+            return (
+                format!("arguments must be a JSON object, got {other}"),
+                true,
+            );
+        }
     };
     match toolkit.call(name, args).await {
         Ok(v) => (v.to_string(), false),
@@ -96,7 +101,8 @@ async fn execute_anthropic(toolkit: &Toolkit, assistant: &Value) -> Value {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let emulator = clerk_emulator::Emulator::start(clerk_emulator::EmulatorConfig::default()).await?;
+    let emulator =
+        clerk_emulator::Emulator::start(clerk_emulator::EmulatorConfig::default()).await?;
     let client = clerk_api::Client::builder(emulator.secret_key())
         .api_url(emulator.url())
         .build()?;
@@ -123,7 +129,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("openai tool message: {}", truncate(&m["content"]));
     }
     let users: Value = serde_json::from_str(tool_messages[0]["content"].as_str().unwrap())?;
-    let first_user = users["data"][0]["id"].as_str().ok_or("no users")?.to_string();
+    let first_user = users["data"][0]["id"]
+        .as_str()
+        .ok_or("no users")?
+        .to_string();
 
     // Turn 2 (Anthropic format): the model creates an organization and adds that user.
     let assistant = json!({
@@ -135,7 +144,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ]
     });
     let reply = execute_anthropic(&toolkit, &assistant).await;
-    println!("anthropic tool_result: {}", truncate(&reply["content"][0]["content"]));
+    println!(
+        "anthropic tool_result: {}",
+        truncate(&reply["content"][0]["content"])
+    );
     let org: Value = serde_json::from_str(reply["content"][0]["content"].as_str().unwrap())?;
     let assistant = json!({
         "role": "assistant",
@@ -160,7 +172,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn truncate(v: &Value) -> String {
-    let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    let s = v
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string());
     if s.chars().count() > 160 {
         format!("{}…", s.chars().take(160).collect::<String>())
     } else {

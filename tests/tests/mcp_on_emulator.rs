@@ -14,7 +14,11 @@ fn clerk_mcp_bin() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|d| d.parent()).unwrap();
     let bin = dir.join(format!("clerk-mcp{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} not built: run `cargo build -p clerk-mcp`", bin.display());
+    assert!(
+        bin.exists(),
+        "{} not built: run `cargo build -p clerk-mcp`",
+        bin.display()
+    );
     bin
 }
 
@@ -37,7 +41,12 @@ impl Mcp {
             .unwrap();
         let stdin = child.stdin.take();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut mcp = Mcp { child, stdin, stdout, next_id: 1 };
+        let mut mcp = Mcp {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+        };
         let init = mcp.request(
             "initialize",
             json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "0"}}),
@@ -59,7 +68,10 @@ impl Mcp {
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         loop {
             let mut line = String::new();
-            assert!(self.stdout.read_line(&mut line).unwrap() > 0, "clerk-mcp closed stdout");
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "clerk-mcp closed stdout"
+            );
             let msg: Value = serde_json::from_str(&line).unwrap();
             if msg["id"] == json!(id) {
                 return msg;
@@ -85,21 +97,35 @@ impl Mcp {
 #[test]
 fn an_agent_workflow_through_clerk_mcp_changes_the_instance_as_asked() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let emulator = rt.block_on(Emulator::start(EmulatorConfig::default())).unwrap();
-    let clerk = Client::builder(emulator.secret_key()).api_url(emulator.url()).build().unwrap();
+    let emulator = rt
+        .block_on(Emulator::start(EmulatorConfig::default()))
+        .unwrap();
+    let clerk = Client::builder(emulator.secret_key())
+        .api_url(emulator.url())
+        .build()
+        .unwrap();
     let mut mcp = Mcp::start(&emulator);
 
     // Find users by email: the server's answer matches what the SDK sees.
-    let some_user = rt.block_on(clerk.users().list().limit(1).send()).unwrap().data.remove(0);
+    let some_user = rt
+        .block_on(clerk.users().list().limit(1).send())
+        .unwrap()
+        .data
+        .remove(0);
     let email = some_user.primary_email().unwrap().to_string();
     let found = mcp.call("getUserList", json!({"emailAddress": [email]}));
     assert_eq!(found["totalCount"], 1);
     assert_eq!(found["data"][0]["id"], some_user.id.as_str());
 
     // Create an organization.
-    let org = mcp.call("createOrganization", json!({"name": "E2E Ventures", "slug": "e2e-ventures"}));
+    let org = mcp.call(
+        "createOrganization",
+        json!({"name": "E2E Ventures", "slug": "e2e-ventures"}),
+    );
     let org_id = org["id"].as_str().unwrap().to_string();
-    let stored = rt.block_on(clerk.organizations().get(&org_id).send()).unwrap();
+    let stored = rt
+        .block_on(clerk.organizations().get(&org_id).send())
+        .unwrap();
     assert_eq!(stored.name, "E2E Ventures");
     assert_eq!(stored.slug.as_deref(), Some("e2e-ventures"));
 
@@ -109,43 +135,87 @@ fn an_agent_workflow_through_clerk_mcp_changes_the_instance_as_asked() {
         json!({"organizationId": org_id, "emailAddress": "founder@e2e-ventures.test", "role": "org:admin"}),
     );
     let inv_id = inv["id"].as_str().unwrap().to_string();
-    let pending = rt.block_on(clerk.organization_invitations().list(&org_id).status(["pending"]).send()).unwrap();
+    let pending = rt
+        .block_on(
+            clerk
+                .organization_invitations()
+                .list(&org_id)
+                .status(["pending"])
+                .send(),
+        )
+        .unwrap();
     assert_eq!(pending.data.len(), 1);
     assert_eq!(pending.data[0].email_address, "founder@e2e-ventures.test");
     assert_eq!(pending.data[0].role, "org:admin");
 
     // Add an existing user, then promote them to admin.
-    mcp.call("createOrganizationMembership", json!({"organizationId": org_id, "userId": some_user.id, "role": "org:member"}));
-    mcp.call("updateOrganizationMembership", json!({"organizationId": org_id, "userId": some_user.id, "role": "org:admin"}));
-    let members = rt.block_on(clerk.organization_memberships().list(&org_id).send()).unwrap();
+    mcp.call(
+        "createOrganizationMembership",
+        json!({"organizationId": org_id, "userId": some_user.id, "role": "org:member"}),
+    );
+    mcp.call(
+        "updateOrganizationMembership",
+        json!({"organizationId": org_id, "userId": some_user.id, "role": "org:admin"}),
+    );
+    let members = rt
+        .block_on(clerk.organization_memberships().list(&org_id).send())
+        .unwrap();
     let m = members
         .data
         .iter()
-        .find(|m| m.public_user_data.as_ref().map(|p| p.user_id.as_str()) == Some(some_user.id.as_str()))
+        .find(|m| {
+            m.public_user_data.as_ref().map(|p| p.user_id.as_str()) == Some(some_user.id.as_str())
+        })
         .expect("the user is a member");
     assert_eq!(m.role, "org:admin");
 
     // Update a user's public metadata and read it back (deep merge, null deletes).
-    mcp.call("updateUserPublicMetadata", json!({"userId": some_user.id, "metadata": {"plan": {"tier": "pro", "seats": 5}}}));
-    mcp.call("updateUserPublicMetadata", json!({"userId": some_user.id, "metadata": {"plan": {"seats": null}, "beta": true}}));
+    mcp.call(
+        "updateUserPublicMetadata",
+        json!({"userId": some_user.id, "metadata": {"plan": {"tier": "pro", "seats": 5}}}),
+    );
+    mcp.call(
+        "updateUserPublicMetadata",
+        json!({"userId": some_user.id, "metadata": {"plan": {"seats": null}, "beta": true}}),
+    );
     let user = rt.block_on(clerk.users().get(&some_user.id)).unwrap();
-    assert_eq!(user.public_metadata.get("plan"), Some(&json!({"tier": "pro"})));
+    assert_eq!(
+        user.public_metadata.get("plan"),
+        Some(&json!({"tier": "pro"}))
+    );
     assert_eq!(user.public_metadata.get("beta"), Some(&json!(true)));
 
     // Revoke the pending invitation.
-    let revoked = mcp.call("revokeOrganizationInvitation", json!({"organizationId": org_id, "invitationId": inv_id}));
+    let revoked = mcp.call(
+        "revokeOrganizationInvitation",
+        json!({"organizationId": org_id, "invitationId": inv_id}),
+    );
     assert_eq!(revoked["status"], "revoked");
-    let stored_inv = rt.block_on(clerk.organization_invitations().get(&org_id, &inv_id)).unwrap();
-    assert_eq!(stored_inv.status, Some(clerk_api::InvitationStatus::Revoked));
+    let stored_inv = rt
+        .block_on(clerk.organization_invitations().get(&org_id, &inv_id))
+        .unwrap();
+    assert_eq!(
+        stored_inv.status,
+        Some(clerk_api::InvitationStatus::Revoked)
+    );
 
     // Delete the organization: success is reported, and it is gone.
     let deleted = mcp.call("deleteOrganization", json!({"organizationId": org_id}));
     assert_eq!(deleted["deleted"], true);
-    let err = rt.block_on(clerk.organizations().get(&org_id).send()).unwrap_err();
+    let err = rt
+        .block_on(clerk.organizations().get(&org_id).send())
+        .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     // Its memberships went with it.
-    let still = rt.block_on(clerk.users().organization_memberships(&some_user.id).send()).unwrap();
-    assert!(still.data.iter().all(|m| m.organization.as_ref().map(|o| o.id.as_str()) != Some(org_id.as_str())));
+    let still = rt
+        .block_on(clerk.users().organization_memberships(&some_user.id).send())
+        .unwrap();
+    assert!(
+        still
+            .data
+            .iter()
+            .all(|m| m.organization.as_ref().map(|o| o.id.as_str()) != Some(org_id.as_str()))
+    );
 
     mcp.finish();
     rt.block_on(emulator.shutdown());

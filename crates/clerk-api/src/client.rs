@@ -218,18 +218,14 @@ impl ClientBuilder {
         HeaderValue::from_str(&self.api_version)
             .map_err(|_| Error::Config(format!("invalid API version {:?}", self.api_version)))?;
         self.secret_key.bearer()?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(self.user_agent.clone())
-                .connect_timeout(self.connect_timeout)
-                .pool_idle_timeout(Duration::from_secs(90))
-                .build()
-                .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?,
-        };
+        let http = std::sync::OnceLock::new();
+        if let Some(given) = self.http {
+            let _ = http.set(given);
+        }
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
+                connect_timeout: self.connect_timeout,
                 base,
                 api_version: self.api_version,
                 user_agent: self.user_agent,
@@ -262,12 +258,35 @@ fn normalize_base(url: &str) -> Result<String> {
 }
 
 struct Shared {
-    http: reqwest::Client,
+    /// Built on the first request: building it loads the system's TLS roots, which a server
+    /// answering `tools/list` (or talking plain HTTP to an emulator) should not pay for at start.
+    http: std::sync::OnceLock<reqwest::Client>,
+    connect_timeout: Duration,
     base: String,
     api_version: String,
     user_agent: String,
     timeout: Duration,
     retry: RetryConfig,
+}
+
+impl Shared {
+    fn http(&self) -> Result<&reqwest::Client> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
+        // TLS is rustls with the `ring` provider (small, and quick to build); installed as the
+        // process default only when the application has not chosen one itself.
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        let built = reqwest::Client::builder()
+            .user_agent(self.user_agent.clone())
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
+        Ok(self.http.get_or_init(|| built))
+    }
 }
 
 /// A client for Clerk's Backend API.
@@ -479,7 +498,7 @@ impl Client {
                 .map_err(|_| Error::Config("invalid User-Agent".into()))?,
         );
         let mut rb = shared
-            .http
+            .http()?
             .request(req.method.clone(), url)
             .headers(headers)
             .timeout(shared.timeout);

@@ -90,7 +90,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
                 let mut total = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "data" => data = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()),
+                        "data" => {
+                            data = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default())
+                        }
                         "total_count" => total = map.next_value::<Option<u64>>()?,
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
@@ -193,7 +195,9 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     async fn fetch(&self, limit: Option<u32>, offset: Option<u32>, count: bool) -> Result<Page<T>> {
         Self::check_limit(limit)?;
         let path = self.path.clone()?;
-        let page_fut = self.client.get::<Page<T>>(path, self.page_query(limit, offset));
+        let page_fut = self
+            .client
+            .get::<Page<T>>(path, self.page_query(limit, offset));
         match (&self.count_path, count) {
             (Some(count_path), true) => {
                 let mut cq = self.query.clone();

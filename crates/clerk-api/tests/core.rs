@@ -28,9 +28,18 @@ async fn api_version_and_user_agent_are_configurable() {
     let server = wiremock::MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/users/count"))
-        .and(wiremock::matchers::header("clerk-api-version", "2025-11-10"))
-        .and(wiremock::matchers::header_regex("user-agent", r"^clerk-api-rust/\S+ my-app/1\.0$"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object":"total_count","total_count":3})))
+        .and(wiremock::matchers::header(
+            "clerk-api-version",
+            "2025-11-10",
+        ))
+        .and(wiremock::matchers::header_regex(
+            "user-agent",
+            r"^clerk-api-rust/\S+ my-app/1\.0$",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"object":"total_count","total_count":3})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -61,7 +70,10 @@ async fn not_found_maps_to_api_error_with_code_and_trace() {
     assert_eq!(err.code(), Some("resource_not_found"));
     let api = err.as_api().unwrap();
     assert_eq!(api.clerk_trace_id.as_deref(), Some("trace_123"));
-    assert_eq!(api.errors[0].long_message.as_deref(), Some("User not found"));
+    assert_eq!(
+        api.errors[0].long_message.as_deref(),
+        Some("User not found")
+    );
     let text = err.to_string();
     assert_eq!(
         text,
@@ -128,7 +140,10 @@ async fn non_json_error_body_is_kept_short() {
     let err = clerk.users().get("user_1").await.unwrap_err();
     let api = err.as_api().unwrap();
     assert!(api.errors.is_empty());
-    assert_eq!(api.raw_body.as_deref(), Some("<html>upstream exploded</html>"));
+    assert_eq!(
+        api.raw_body.as_deref(),
+        Some("<html>upstream exploded</html>")
+    );
 }
 
 #[tokio::test]
@@ -153,7 +168,10 @@ async fn rate_limit_waits_retry_after_then_retries() {
         .await;
     let started = Instant::now();
     clerk.users().get("user_1").await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After was not honoured");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After was not honoured"
+    );
 }
 
 #[tokio::test]
@@ -170,7 +188,10 @@ async fn rate_limit_longer_than_the_maximum_is_returned_not_waited() {
         .await;
     let err = clerk.users().ban("user_1").await.unwrap_err();
     assert!(err.is_rate_limited());
-    assert_eq!(err.as_api().unwrap().retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(
+        err.as_api().unwrap().retry_after,
+        Some(Duration::from_secs(3600))
+    );
     assert!(err.to_string().contains("retry after 3600s"));
 }
 
@@ -195,7 +216,11 @@ async fn patch_answered_502_is_not_resent() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = clerk.users().update("user_1", &Default::default()).await.unwrap_err();
+    let err = clerk
+        .users()
+        .update("user_1", &Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(502));
 }
 
@@ -261,7 +286,11 @@ async fn timeouts_are_distinct_and_retried_for_get() {
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
     // Bind then drop a listener to get a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let clerk = Client::builder(KEY)
         .api_url(format!("http://127.0.0.1:{port}"))
         .retry(RetryConfig::disabled())
@@ -279,12 +308,17 @@ async fn connection_refused_is_a_transport_error() {
 async fn decode_error_names_type_and_path() {
     let (server, clerk) = setup().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "user_1", "created_at": "yesterday"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "user_1", "created_at": "yesterday"})),
+        )
         .mount(&server)
         .await;
     let err = clerk.users().get("user_1").await.unwrap_err();
     match &err {
-        Error::Decode { type_name, path, .. } => {
+        Error::Decode {
+            type_name, path, ..
+        } => {
             assert!(type_name.ends_with("User"), "{type_name}");
             assert_eq!(path, "created_at");
         }
@@ -334,10 +368,23 @@ async fn nulls_and_absent_fields_decode() {
 #[tokio::test]
 async fn invalid_ids_are_rejected_before_sending() {
     let (server, clerk) = setup().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
     for bad in ["", "  ", "..", "."] {
         let err = clerk.users().get(bad).await.unwrap_err();
-        assert!(matches!(err, Error::InvalidArgument { field: "user_id", .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    field: "user_id",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }
 
@@ -346,19 +393,36 @@ async fn ids_are_percent_encoded_in_paths() {
     let (server, clerk) = setup().await;
     Mock::given(method("GET"))
         .and(path("/v1/users/..%2Fusers%2Fcount"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(clerk_error("resource_not_found", "nf", "")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(clerk_error(
+            "resource_not_found",
+            "nf",
+            "",
+        )))
         .expect(1)
         .mount(&server)
         .await;
-    assert!(clerk.users().get("../users/count").await.unwrap_err().is_not_found());
+    assert!(
+        clerk
+            .users()
+            .get("../users/count")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 #[tokio::test]
 async fn derived_clients_use_their_own_key_and_share_settings() {
     let (server, clerk) = setup().await;
     Mock::given(method("GET"))
-        .and(wiremock::matchers::header("authorization", "Bearer sk_test_tenant_b"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object":"total_count","total_count":7})))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer sk_test_tenant_b",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"object":"total_count","total_count":7})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -373,14 +437,18 @@ async fn send_raw_reaches_any_endpoint() {
     Mock::given(method("GET"))
         .and(path("/v1/jwt_templates"))
         .and(query_is(&[("paginated", "true")]))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "total_count": 0})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [], "total_count": 0})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let mut q = clerk_api::Query::default();
     q.push("paginated", true);
-    let page: clerk_api::Page<serde_json::Value> =
-        clerk.send_raw(clerk_api::Method::GET, "/jwt_templates", &q, None).await.unwrap();
+    let page: clerk_api::Page<serde_json::Value> = clerk
+        .send_raw(clerk_api::Method::GET, "/jwt_templates", &q, None)
+        .await
+        .unwrap();
     assert_eq!(page.total_count, Some(0));
 }
 

@@ -17,6 +17,20 @@ fn fmt(d: Duration) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Building the demo data alone, median of 20.
+    let mut seeds = Vec::with_capacity(20);
+    for _ in 0..20 {
+        let t = Instant::now();
+        let state = Seed::Demo.load()?;
+        seeds.push(t.elapsed());
+        assert_eq!(state.users.len(), 50);
+    }
+    seeds.sort();
+    println!(
+        "demo seed build, 20 runs: median {}",
+        fmt(percentile(&seeds, 0.5))
+    );
+
     // Start-up (demo seed + bind + spawn), median of 20.
     let mut starts = Vec::with_capacity(20);
     for _ in 0..20 {
@@ -41,18 +55,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .cloned()
         .expect("demo users");
+    // reqwest is built with rustls and no bundled crypto provider: install `ring` first.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     let url = format!("{}/v1/users/{user_id}", emulator.url());
     let auth = format!("Bearer {}", emulator.secret_key());
 
     // Warm up the keep-alive connection.
     for _ in 0..50 {
-        client.get(&url).header("Authorization", &auth).send().await?.bytes().await?;
+        client
+            .get(&url)
+            .header("Authorization", &auth)
+            .send()
+            .await?
+            .bytes()
+            .await?;
     }
     let mut lat = Vec::with_capacity(1000);
     for _ in 0..1000 {
         let t = Instant::now();
-        let resp = client.get(&url).header("Authorization", &auth).send().await?;
+        let resp = client
+            .get(&url)
+            .header("Authorization", &auth)
+            .send()
+            .await?;
         assert!(resp.status().is_success());
         resp.bytes().await?;
         lat.push(t.elapsed());

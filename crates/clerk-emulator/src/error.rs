@@ -28,19 +28,16 @@ pub enum EmulatorError {
 /// One Clerk API error, rendered as
 /// `{"errors":[{"message","long_message","code","meta"}],"meta":{},"clerk_trace_id"}`.
 #[derive(Debug, Clone)]
-pub struct ClerkError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Clerk error code, e.g. `resource_not_found`.
-    pub code: String,
-    /// Short message.
-    pub message: String,
-    /// Human readable message.
-    pub long_message: String,
-    /// Error `meta` (e.g. `param_name`).
-    pub meta: Map<String, Value>,
-    /// `Retry-After` seconds (429 only).
-    pub retry_after: Option<u64>,
+pub struct ClerkError(Box<Detail>);
+
+#[derive(Debug, Clone)]
+struct Detail {
+    status: StatusCode,
+    code: String,
+    message: String,
+    long_message: String,
+    meta: Map<String, Value>,
+    retry_after: Option<u64>,
 }
 
 impl ClerkError {
@@ -51,25 +48,52 @@ impl ClerkError {
         message: impl Into<String>,
         long_message: impl Into<String>,
     ) -> ClerkError {
-        ClerkError {
+        ClerkError(Box::new(Detail {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             code: code.to_string(),
             message: message.into(),
             long_message: long_message.into(),
             meta: Map::new(),
             retry_after: None,
-        }
+        }))
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// Clerk error code, e.g. `resource_not_found`.
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Short message.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// Human readable message.
+    pub fn long_message(&self) -> &str {
+        &self.0.long_message
+    }
+
+    /// The error's `meta` object (e.g. `param_name`).
+    pub fn meta(&self) -> &Map<String, Value> {
+        &self.0.meta
     }
 
     /// Add `meta.param_name`.
     pub fn param(mut self, name: &str) -> ClerkError {
-        self.meta.insert("param_name".into(), Value::String(name.into()));
+        self.0
+            .meta
+            .insert("param_name".into(), Value::String(name.into()));
         self
     }
 
     /// Add an arbitrary `meta` entry.
-    pub fn meta(mut self, key: &str, value: Value) -> ClerkError {
-        self.meta.insert(key.into(), value);
+    pub fn with_meta(mut self, key: &str, value: Value) -> ClerkError {
+        self.0.meta.insert(key.into(), value);
         self
     }
 
@@ -120,7 +144,7 @@ impl ClerkError {
         .param(param)
     }
 
-    /// 422 `form_param_value_invalid` ("<value> does not match one of the allowed values…").
+    /// 422 `form_param_value_invalid` (`<value> does not match one of the allowed values…`).
     pub fn invalid_value(param: &str, value: &str) -> ClerkError {
         ClerkError::new(
             422,
@@ -179,8 +203,8 @@ impl ClerkError {
             "Too many requests",
             "Too many requests, retry later",
         )
-        .meta("resets_in", json!(retry_after_secs));
-        e.retry_after = Some(retry_after_secs);
+        .with_meta("resets_in", json!(retry_after_secs));
+        e.0.retry_after = Some(retry_after_secs);
         e
     }
 
@@ -188,10 +212,10 @@ impl ClerkError {
     pub fn body(&self) -> Value {
         json!({
             "errors": [{
-                "message": self.message,
-                "long_message": self.long_message,
-                "code": self.code,
-                "meta": self.meta,
+                "message": self.0.message,
+                "long_message": self.0.long_message,
+                "code": self.0.code,
+                "meta": self.0.meta,
             }],
             "meta": {},
             "clerk_trace_id": trace_id(),
@@ -207,12 +231,12 @@ pub(crate) fn trace_id() -> String {
 impl IntoResponse for ClerkError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
-        let mut resp = (self.status, body).into_response();
+        let mut resp = (self.0.status, body).into_response();
         resp.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if let Some(secs) = self.retry_after
+        if let Some(secs) = self.0.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             resp.headers_mut().insert(header::RETRY_AFTER, v);

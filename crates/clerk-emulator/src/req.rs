@@ -19,14 +19,16 @@ impl Query {
     pub fn parse(raw: Option<&str>) -> Result<Query, ClerkError> {
         let pairs = match raw {
             None | Some("") => Vec::new(),
-            Some(raw) => serde_urlencoded::from_str::<Vec<(String, String)>>(raw).map_err(|_| {
-                ClerkError::new(
-                    400,
-                    "malformed_request_parameters",
-                    "Malformed request parameters",
-                    "The request parameters are malformed and could not be parsed",
-                )
-            })?,
+            Some(raw) => {
+                serde_urlencoded::from_str::<Vec<(String, String)>>(raw).map_err(|_| {
+                    ClerkError::new(
+                        400,
+                        "malformed_request_parameters",
+                        "Malformed request parameters",
+                        "The request parameters are malformed and could not be parsed",
+                    )
+                })?
+            }
         };
         Ok(Query { pairs })
     }
@@ -100,7 +102,11 @@ impl Query {
     pub fn order_by(&self, allowed: &[&str], default: &str) -> Result<(String, bool), ClerkError> {
         let raw = self.get("order_by").unwrap_or(default);
         // An unencoded `+` arrives as a space.
-        let raw = if raw.starts_with(' ') { raw.trim_start() } else { raw };
+        let raw = if raw.starts_with(' ') {
+            raw.trim_start()
+        } else {
+            raw
+        };
         let (desc, field) = if let Some(f) = raw.strip_prefix('-') {
             (true, f)
         } else if let Some(f) = raw.strip_prefix('+') {
@@ -112,6 +118,15 @@ impl Query {
             return Err(ClerkError::invalid_value("order_by", raw));
         }
         Ok((field.to_string(), desc))
+    }
+
+    /// A repeatable `status` filter restricted to `allowed` (empty: no filter).
+    pub fn statuses(&self, allowed: &[&str]) -> Result<Vec<String>, ClerkError> {
+        let all = self.all("status");
+        match all.iter().find(|s| !allowed.contains(&s.as_str())) {
+            Some(bad) => Err(ClerkError::invalid_value("status", bad)),
+            None => Ok(all),
+        }
     }
 
     /// A `status` filter restricted to `allowed`.
@@ -137,7 +152,11 @@ impl IdFilter {
         let mut f = IdFilter::default();
         for v in values {
             // An unencoded `+` arrives as a space.
-            let v = if v.starts_with(' ') { v.trim_start().to_string() } else { v };
+            let v = if v.starts_with(' ') {
+                v.trim_start().to_string()
+            } else {
+                v
+            };
             if let Some(x) = v.strip_prefix('-') {
                 f.exclude.push(x.to_string());
             } else if let Some(x) = v.strip_prefix('+') {
@@ -377,8 +396,12 @@ pub fn parse_array(bytes: &[u8], max: usize) -> Result<Vec<Value>, ClerkError> {
 /// Parse `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` into Unix milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-        || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
@@ -435,7 +458,9 @@ pub fn valid_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
         && !domain.contains('@')
 }
 
@@ -452,8 +477,14 @@ mod tests {
     #[test]
     fn rfc3339() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_rfc3339("2012-10-20T07:15:20.902Z"), Some(1_350_717_320_902));
-        assert_eq!(parse_rfc3339("2012-10-20T09:15:20.902+02:00"), Some(1_350_717_320_902));
+        assert_eq!(
+            parse_rfc3339("2012-10-20T07:15:20.902Z"),
+            Some(1_350_717_320_902)
+        );
+        assert_eq!(
+            parse_rfc3339("2012-10-20T09:15:20.902+02:00"),
+            Some(1_350_717_320_902)
+        );
         assert_eq!(parse_rfc3339("2012-10-20"), None);
     }
 

@@ -19,23 +19,109 @@ const DAY: i64 = 86_400_000;
 const HOUR: i64 = 3_600_000;
 
 const FIRST_NAMES: [&str; 50] = [
-    "Ava", "Liam", "Olivia", "Noah", "Emma", "Oliver", "Sophia", "Elijah", "Isabella", "James",
-    "Mia", "William", "Amelia", "Benjamin", "Harper", "Lucas", "Evelyn", "Henry", "Abigail",
-    "Alexander", "Emily", "Daniel", "Ella", "Matthew", "Scarlett", "Jackson", "Grace", "Sebastian",
-    "Chloe", "Aiden", "Priya", "Arjun", "Mei", "Hiroshi", "Fatima", "Omar", "Sofia", "Mateo",
-    "Ingrid", "Lars", "Chiara", "Luca", "Zoe", "Ethan", "Nora", "Samuel", "Leila", "Yusuf", "Hana",
+    "Ava",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "Oliver",
+    "Sophia",
+    "Elijah",
+    "Isabella",
+    "James",
+    "Mia",
+    "William",
+    "Amelia",
+    "Benjamin",
+    "Harper",
+    "Lucas",
+    "Evelyn",
+    "Henry",
+    "Abigail",
+    "Alexander",
+    "Emily",
+    "Daniel",
+    "Ella",
+    "Matthew",
+    "Scarlett",
+    "Jackson",
+    "Grace",
+    "Sebastian",
+    "Chloe",
+    "Aiden",
+    "Priya",
+    "Arjun",
+    "Mei",
+    "Hiroshi",
+    "Fatima",
+    "Omar",
+    "Sofia",
+    "Mateo",
+    "Ingrid",
+    "Lars",
+    "Chiara",
+    "Luca",
+    "Zoe",
+    "Ethan",
+    "Nora",
+    "Samuel",
+    "Leila",
+    "Yusuf",
+    "Hana",
     "Diego",
 ];
 
 const LAST_NAMES: [&str; 40] = [
-    "Johnson", "Smith", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore",
-    "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
-    "Ramirez", "Lewis", "Robinson", "Patel", "Nakamura", "Chen", "Kim", "Nguyen", "Okafor", "Rossi",
-    "Larsen", "Haddad", "Silva",
+    "Johnson",
+    "Smith",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Patel",
+    "Nakamura",
+    "Chen",
+    "Kim",
+    "Nguyen",
+    "Okafor",
+    "Rossi",
+    "Larsen",
+    "Haddad",
+    "Silva",
 ];
 
-const DEPARTMENTS: [&str; 6] = ["engineering", "sales", "marketing", "support", "finance", "design"];
+const DEPARTMENTS: [&str; 6] = [
+    "engineering",
+    "sales",
+    "marketing",
+    "support",
+    "finance",
+    "design",
+];
 
 struct OrgSpec {
     name: &'static str,
@@ -45,10 +131,30 @@ struct OrgSpec {
 }
 
 const ORGS: [OrgSpec; 4] = [
-    OrgSpec { name: "Acme Corporation", slug: "acme", plan: "enterprise", industry: "manufacturing" },
-    OrgSpec { name: "Globex", slug: "globex", plan: "pro", industry: "energy" },
-    OrgSpec { name: "Initech", slug: "initech", plan: "free", industry: "software" },
-    OrgSpec { name: "Umbrella Labs", slug: "umbrella-labs", plan: "pro", industry: "biotech" },
+    OrgSpec {
+        name: "Acme Corporation",
+        slug: "acme",
+        plan: "enterprise",
+        industry: "manufacturing",
+    },
+    OrgSpec {
+        name: "Globex",
+        slug: "globex",
+        plan: "pro",
+        industry: "energy",
+    },
+    OrgSpec {
+        name: "Initech",
+        slug: "initech",
+        plan: "free",
+        industry: "software",
+    },
+    OrgSpec {
+        name: "Umbrella Labs",
+        slug: "umbrella-labs",
+        plan: "pro",
+        industry: "biotech",
+    },
 ];
 
 const ORG_INVITEES: [(&str, usize, &str, &str); 10] = [
@@ -105,7 +211,11 @@ pub fn demo() -> State {
         let email_id = st.new_id("idn");
         let email = EmailAddress {
             id: email_id.clone(),
-            email_address: format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase()),
+            email_address: format!(
+                "{}.{}@example.com",
+                first.to_lowercase(),
+                last.to_lowercase()
+            ),
             verified: true,
             reserved: false,
             created_at,
@@ -204,7 +314,11 @@ pub fn demo() -> State {
             orgs.push((i + 1) % 4);
         }
         for k in orgs {
-            let role = if i < 4 || i % 7 == 0 { "org:admin" } else { "org:member" };
+            let role = if i < 4 || i % 7 == 0 {
+                "org:admin"
+            } else {
+                "org:member"
+            };
             let created_at = st.users[uid].created_at + HOUR;
             let id = st.new_id("orgmem");
             let m = Membership {

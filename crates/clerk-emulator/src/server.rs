@@ -107,10 +107,15 @@ pub(crate) fn build_router(shared: Arc<Shared>) -> Router {
             "/rate_limit",
             put(admin_set_rate_limit).delete(admin_clear_rate_limit),
         )
-        .route("/latency", put(admin_set_latency).delete(admin_clear_latency))
+        .route(
+            "/latency",
+            put(admin_set_latency).delete(admin_clear_latency),
+        )
         .route(
             "/faults",
-            get(admin_faults).post(admin_add_fault).delete(admin_clear_faults),
+            get(admin_faults)
+                .post(admin_add_fault)
+                .delete(admin_clear_faults),
         )
         .route("/state", get(admin_get_state).put(admin_put_state))
         .route("/reset", post(admin_reset));
@@ -139,8 +144,8 @@ fn not_implemented_error(method: &Method, path: &str) -> ClerkError {
         "not found",
         format!("The emulator does not implement {method} {path}"),
     )
-    .meta("method", json!(method.as_str()))
-    .meta("path", json!(path))
+    .with_meta("method", json!(method.as_str()))
+    .with_meta("path", json!(path))
 }
 
 async fn not_implemented(method: Method, uri: Uri) -> Response {
@@ -176,7 +181,12 @@ fn fault_error(status: u16) -> ClerkError {
             "Oops, an unexpected error occurred",
             "There was an internal error on our servers. We've been notified and are working on fixing it.",
         ),
-        503 => ClerkError::new(503, "service_unavailable", "Service unavailable", "Service unavailable"),
+        503 => ClerkError::new(
+            503,
+            "service_unavailable",
+            "Service unavailable",
+            "Service unavailable",
+        ),
         504 => ClerkError::new(
             504,
             "gateway_timeout",
@@ -268,7 +278,7 @@ async fn api(
         None => not_implemented_error(&method, path).into_response(),
         Some(Ok(v)) => json_response(StatusCode::OK, &v),
         Some(Err(e)) => {
-            tracing::debug!(code = %e.code, status = %e.status, %path, "clerk error");
+            tracing::debug!(code = e.code(), status = %e.status(), %path, "clerk error");
             e.into_response()
         }
     }
@@ -309,7 +319,9 @@ struct RateLimitBody {
 
 async fn admin_set_rate_limit(AxumState(sh): AxumState<Arc<Shared>>, body: Bytes) -> Response {
     let Ok(b) = serde_json::from_slice::<RateLimitBody>(&body) else {
-        return admin_error("expected {\"requests\": N, \"per_ms\": M} or {\"requests\": N, \"per_seconds\": S}");
+        return admin_error(
+            "expected {\"requests\": N, \"per_ms\": M} or {\"requests\": N, \"per_seconds\": S}",
+        );
     };
     let per = match (b.per_ms, b.per_seconds) {
         (Some(ms), _) => Duration::from_millis(ms),

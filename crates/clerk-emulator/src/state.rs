@@ -234,9 +234,8 @@ impl State {
     /// (`id_seed`, `seq`).
     pub fn new_id(&mut self, prefix: &str) -> String {
         let seq = self.next_seq();
-        let mut rng = fastrand::Rng::with_seed(
-            self.id_seed ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-        );
+        let mut rng =
+            fastrand::Rng::with_seed(self.id_seed ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut id = String::with_capacity(prefix.len() + 28);
         id.push_str(prefix);
         id.push('_');

@@ -36,7 +36,12 @@ struct Args {
 
     /// Clerk secret key. Prefer the CLERK_SECRET_KEY environment variable: command lines are
     /// visible to other users of the machine.
-    #[arg(long = "secret-key", visible_alias = "sk", value_name = "KEY", hide = false)]
+    #[arg(
+        long = "secret-key",
+        visible_alias = "sk",
+        value_name = "KEY",
+        hide = false
+    )]
     secret_key: Option<String>,
 
     /// Clerk API origin (default https://api.clerk.com).
@@ -71,8 +76,9 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 fn main() -> ExitCode {
     let args = Args::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread is plenty for a stdio server (every call waits on the network), and each
+    // extra worker costs resident memory (stack pages, allocator arenas).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -92,7 +98,11 @@ async fn run(args: Args) -> ExitCode {
 
     let mut _emulator = None;
     let builder = if args.emulator {
-        let emulator = match clerk_emulator::Emulator::start(clerk_emulator::EmulatorConfig::default()).await {
+        let emulator = match clerk_emulator::Emulator::start(
+            clerk_emulator::EmulatorConfig::default(),
+        )
+        .await
+        {
             Ok(e) => e,
             Err(e) => return fail(format!("could not start the embedded emulator: {e}")),
         };
@@ -140,7 +150,10 @@ async fn run(args: Args) -> ExitCode {
     tracing::info!(tools = toolkit.tools().len(), "clerk-mcp ready on stdio");
 
     let io = clerk_mcp::stdio::guarded_stdio();
-    let service = match ClerkServer::new(toolkit).serve((io.reader, io.writer)).await {
+    let service = match ClerkServer::new(toolkit)
+        .serve((io.reader, io.writer))
+        .await
+    {
         Ok(s) => s,
         Err(e) => {
             tracing::debug!(error = %e, "MCP session ended before it started");

@@ -56,7 +56,9 @@ where
             }
             match serde_json::from_slice::<serde::de::IgnoredAny>(text) {
                 Ok(_) => {
-                    if to_rmcp.write_all(text).await.is_err() || to_rmcp.write_all(b"\n").await.is_err() {
+                    if to_rmcp.write_all(text).await.is_err()
+                        || to_rmcp.write_all(b"\n").await.is_err()
+                    {
                         break;
                     }
                 }

@@ -31,7 +31,11 @@ impl Server {
         let mut child = cmd.spawn().expect("spawn clerk-mcp");
         let stdin = child.stdin.take();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        Server { child, stdin, stdout }
+        Server {
+            child,
+            stdin,
+            stdout,
+        }
     }
 
     fn emulator() -> Server {
@@ -49,11 +53,14 @@ impl Server {
         let mut line = String::new();
         let n = self.stdout.read_line(&mut line).expect("read stdout");
         assert!(n > 0, "server closed stdout");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"))
+        serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line}"))
     }
 
     fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string());
+        self.send(
+            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string(),
+        );
         loop {
             let msg = self.recv();
             if msg.get("id") == Some(&json!(id)) {
@@ -116,7 +123,9 @@ fn serves_the_stateless_2026_form() {
         "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "0"}
     });
     let d = s.request(1, "server/discover", json!({"_meta": meta}));
-    let supported = d["result"]["supportedVersions"].as_array().expect("supportedVersions");
+    let supported = d["result"]["supportedVersions"]
+        .as_array()
+        .expect("supportedVersions");
     assert!(supported.contains(&json!("2026-07-28")), "{d}");
     let l = s.request(2, "tools/list", json!({"_meta": meta}));
     assert!(l["result"]["tools"].as_array().unwrap().len() >= 38, "{l}");
@@ -130,7 +139,10 @@ fn tools_list_matches_the_checked_in_snapshot() {
     s.initialize("2025-11-25");
     let r = s.request(1, "tools/list", json!({}));
     let got = serde_json::to_string_pretty(&r["result"]).unwrap() + "\n";
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/tools_list.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/snapshots/tools_list.json"
+    );
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(path, &got).unwrap();
     }
@@ -141,7 +153,14 @@ fn tools_list_matches_the_checked_in_snapshot() {
     );
     // Every tool is fully described.
     for t in r["result"]["tools"].as_array().unwrap() {
-        for key in ["name", "title", "description", "inputSchema", "outputSchema", "annotations"] {
+        for key in [
+            "name",
+            "title",
+            "description",
+            "inputSchema",
+            "outputSchema",
+            "annotations",
+        ] {
             assert!(t.get(key).is_some(), "{} lacks {key}", t["name"]);
         }
     }
@@ -159,18 +178,29 @@ fn calls_read_and_write_tools_on_the_emulator() {
     let text: Value = serde_json::from_str(count["content"][0]["text"].as_str().unwrap()).unwrap();
     assert_eq!(&text, structured(&count));
 
-    let created = s.call(2, "createOrganization", json!({"name": "Interop Test Org", "slug": "interop-test-org"}));
+    let created = s.call(
+        2,
+        "createOrganization",
+        json!({"name": "Interop Test Org", "slug": "interop-test-org"}),
+    );
     let org = structured(&created).clone();
     assert_eq!(org["slug"], "interop-test-org");
     let by_slug = s.call(3, "getOrganization", json!({"slug": "interop-test-org"}));
     assert_eq!(structured(&by_slug)["id"], org["id"]);
 
-    let deleted = s.call(4, "deleteOrganization", json!({"organizationId": org["id"]}));
+    let deleted = s.call(
+        4,
+        "deleteOrganization",
+        json!({"organizationId": org["id"]}),
+    );
     assert_eq!(structured(&deleted)["deleted"], true);
     let gone = s.call(5, "getOrganization", json!({"organizationId": org["id"]}));
     assert_eq!(gone["isError"], true);
     let msg = gone["content"][0]["text"].as_str().unwrap();
-    assert!(msg.contains("404") && msg.contains("resource_not_found"), "{msg}");
+    assert!(
+        msg.contains("404") && msg.contains("resource_not_found"),
+        "{msg}"
+    );
     assert!(s.close().success());
 }
 
@@ -191,9 +221,18 @@ fn invalid_arguments_are_tool_errors_naming_each_field() {
 fn unknown_tool_is_a_jsonrpc_invalid_params_error() {
     let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_x")]);
     s.initialize("2025-11-25");
-    let r = s.request(1, "tools/call", json!({"name": "listUsers", "arguments": {}}));
+    let r = s.request(
+        1,
+        "tools/call",
+        json!({"name": "listUsers", "arguments": {}}),
+    );
     assert_eq!(r["error"]["code"], -32602, "{r}");
-    assert!(r["error"]["message"].as_str().unwrap().contains("listUsers"));
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("listUsers")
+    );
     assert!(s.close().success());
 }
 
@@ -212,12 +251,23 @@ fn malformed_line_gets_a_parse_error_and_the_session_goes_on() {
 
 #[test]
 fn read_only_and_tools_flags_scope_the_list() {
-    let mut s = Server::spawn(&["--read-only", "--tools", "users"], &[("CLERK_SECRET_KEY", "sk_test_x")]);
+    let mut s = Server::spawn(
+        &["--read-only", "--tools", "users"],
+        &[("CLERK_SECRET_KEY", "sk_test_x")],
+    );
     s.initialize("2025-11-25");
     let r = s.request(1, "tools/list", json!({}));
-    let names: Vec<&str> = r["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = r["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert!(names.contains(&"getUser") && names.contains(&"getUserList"));
-    assert!(!names.contains(&"deleteUser") && !names.contains(&"getOrganization"), "{names:?}");
+    assert!(
+        !names.contains(&"deleteUser") && !names.contains(&"getOrganization"),
+        "{names:?}"
+    );
     for t in r["result"]["tools"].as_array().unwrap() {
         assert_eq!(t["annotations"]["readOnlyHint"], true);
     }
@@ -226,11 +276,21 @@ fn read_only_and_tools_flags_scope_the_list() {
 
 #[test]
 fn stops_at_once_without_a_key() {
-    let out = Command::new(BIN).env_remove("CLERK_SECRET_KEY").stdin(Stdio::null()).output().unwrap();
+    let out = Command::new(BIN)
+        .env_remove("CLERK_SECRET_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "stdout must carry protocol messages only");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout must carry protocol messages only"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("CLERK_SECRET_KEY") && err.contains("--emulator"), "{err}");
+    assert!(
+        err.contains("CLERK_SECRET_KEY") && err.contains("--emulator"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -243,7 +303,10 @@ fn bad_tools_pattern_stops_start_up_naming_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("users.nope*") && err.contains("organizations"), "{err}");
+    assert!(
+        err.contains("users.nope*") && err.contains("organizations"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -257,7 +320,12 @@ fn secret_key_flag_warns_and_is_never_printed() {
     let r = s.call(1, "getUser", json!({"userId": "user_x"}));
     // Nothing listens there: a transport error, which must not carry the secret.
     assert_eq!(r["isError"], true);
-    assert!(r["content"][0]["text"].as_str().unwrap().contains("could not reach Clerk"));
+    assert!(
+        r["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("could not reach Clerk")
+    );
     assert!(!r.to_string().contains("VERYSECRET"));
     drop(s.stdin.take());
     let out = s.child.wait_with_output().unwrap();

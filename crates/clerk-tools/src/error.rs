@@ -100,7 +100,9 @@ impl ToolError {
                 "retryAfterSeconds": api.retry_after.map(|d| d.as_secs_f64().ceil() as u64),
                 "message": self.to_string(),
             }),
-            ToolError::Api(other) => json!({"error": "clerk_unreachable", "message": other.to_string()}),
+            ToolError::Api(other) => {
+                json!({"error": "clerk_unreachable", "message": other.to_string()})
+            }
         }
     }
 }

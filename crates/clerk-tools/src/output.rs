@@ -9,12 +9,11 @@ use crate::tool::Output;
 pub fn shape(value: Value, output: Output, allow_private_metadata: bool) -> Value {
     match (output, value) {
         (Output::List(_) | Output::Bulk(_), Value::Object(mut top)) => {
-            if let Some(Value::Array(items)) = top.remove("data") {
-                let items = items
+            if let Some(Value::Array(items)) = top.get_mut("data") {
+                *items = std::mem::take(items)
                     .into_iter()
                     .map(|v| clean(v, allow_private_metadata).unwrap_or(Value::Object(Map::new())))
                     .collect();
-                top.insert("data".into(), Value::Array(items));
             }
             top.retain(|_, v| !v.is_null());
             Value::Object(top)
@@ -79,9 +78,12 @@ mod tests {
     #[test]
     fn list_shape_keeps_empty_data() {
         let v = json!({"data": [], "totalCount": 0, "hasMore": false, "nextOffset": null});
+        let shaped = shape(v, Output::List("user"), false);
         assert_eq!(
-            shape(v, Output::List("user"), false),
+            shaped,
             json!({"data": [], "totalCount": 0, "hasMore": false})
         );
+        let keys: Vec<&String> = shaped.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["data", "totalCount", "hasMore"], "key order is kept");
     }
 }

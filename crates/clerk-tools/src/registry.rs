@@ -100,7 +100,11 @@ impl Toolkit {
             .filter(|(t, keep)| *keep && (!options.read_only || t.is_read_only()))
             .map(|(t, _)| t)
             .collect();
-        let index = tools.iter().enumerate().map(|(i, t)| (t.name(), i)).collect();
+        let index = tools
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name(), i))
+            .collect();
         Ok(Toolkit {
             tools,
             index,
@@ -217,7 +221,11 @@ fn pin(tool: &dyn Tool, caller: &Caller, args: &mut Map<String, Value>) -> Resul
             Some(Value::String(got)) if got == expected => {}
             Some(other) => {
                 return Err(ToolError::CallerMismatch {
-                    field: if field == "userId" { "userId" } else { "organizationId" },
+                    field: if field == "userId" {
+                        "userId"
+                    } else {
+                        "organizationId"
+                    },
                     expected: expected.clone(),
                     got: other.to_string(),
                 });

@@ -48,23 +48,25 @@ fn compact(v: &mut Value) {
             if let Some(Value::Array(options)) = m.get_mut("enum") {
                 options.retain(|o| !o.is_null());
             }
-            if m
-                .get("format")
+            if m.get("format")
                 .and_then(Value::as_str)
                 .is_some_and(|f| !matches!(f, "email" | "uri" | "date-time"))
             {
                 m.remove("format");
             }
-            if m.get("default").is_some_and(|d| {
-                d.is_null() || d.as_array().is_some_and(Vec::is_empty)
-            }) {
+            if m.get("default")
+                .is_some_and(|d| d.is_null() || d.as_array().is_some_and(Vec::is_empty))
+            {
                 m.remove("default");
             }
             for (key, child) in m.iter_mut() {
                 match (key.as_str(), child) {
                     // Maps from names to schemas: the names are data (an argument may well be
                     // called `title`); compact the schemas, keep every name.
-                    ("properties" | "patternProperties" | "$defs" | "definitions", Value::Object(named)) => {
+                    (
+                        "properties" | "patternProperties" | "$defs" | "definitions",
+                        Value::Object(named),
+                    ) => {
                         named.values_mut().for_each(compact);
                     }
                     (_, child) => compact(child),
@@ -127,7 +129,11 @@ pub(crate) fn output_schema(output: Output) -> JsonObject {
 /// Turns a jsonschema error into a message naming the field and what was expected.
 pub(crate) fn field_error(e: &jsonschema::ValidationError<'_>, schema: &JsonObject) -> FieldError {
     use jsonschema::error::ValidationErrorKind as K;
-    let path = e.instance_path().as_str().trim_start_matches('/').to_string();
+    let path = e
+        .instance_path()
+        .as_str()
+        .trim_start_matches('/')
+        .to_string();
     let prop_schema = |name: &str| schema.get("properties").and_then(|p| p.get(name));
     let describe = |name: &str| -> String {
         prop_schema(name)

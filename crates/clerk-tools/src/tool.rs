@@ -184,7 +184,8 @@ pub trait Tool: Send + Sync + 'static {
     }
 }
 
-type Handler<I> = dyn Fn(ToolContext, I) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync;
+type Handler<I> =
+    dyn Fn(ToolContext, I) -> BoxFuture<'static, Result<Value, ToolError>> + Send + Sync;
 
 /// A tool built from a typed input struct and an async function.
 ///

@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use super::{Extra, IdentificationLink, Metadata, OrganizationMembership, Verification, null_default};
+use super::{
+    Extra, IdentificationLink, Metadata, OrganizationMembership, Verification, null_default,
+};
 
 /// A user of the instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

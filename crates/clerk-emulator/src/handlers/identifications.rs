@@ -44,7 +44,13 @@ fn last_identification() -> ClerkError {
 pub fn create_email(st: &mut State, cx: &Ctx) -> Res {
     let f = Fields::parse(
         cx.body,
-        &["user_id", "email_address", "verified", "primary", "notify_primary_email_address_changed"],
+        &[
+            "user_id",
+            "email_address",
+            "verified",
+            "primary",
+            "notify_primary_email_address_changed",
+        ],
     )?;
     let user_id = f.str_req("user_id")?;
     let email = f.str_req("email_address")?;
@@ -54,7 +60,10 @@ pub fn create_email(st: &mut State, cx: &Ctx) -> Res {
     find_user(st, &user_id)?;
     check_email("email_address", &email)?;
     if email_taken(st, &email) {
-        return Err(ClerkError::identifier_exists("email_address", "email address"));
+        return Err(ClerkError::identifier_exists(
+            "email_address",
+            "email address",
+        ));
     }
     let id = st.new_id("idn");
     let e = EmailAddress {
@@ -78,19 +87,34 @@ pub fn create_email(st: &mut State, cx: &Ctx) -> Res {
 /// `GET /email_addresses/{id}`
 pub fn get_email(st: &mut State, id: &str) -> Res {
     let uid = owner_of_email(st, id)?;
-    let e = st.users[&uid].email_addresses.iter().find(|e| e.id == id).expect("email");
+    let e = st.users[&uid]
+        .email_addresses
+        .iter()
+        .find(|e| e.id == id)
+        .expect("email");
     Ok(render::email_address(e))
 }
 
 /// `PATCH /email_addresses/{id}`
 pub fn update_email(st: &mut State, cx: &Ctx, id: &str) -> Res {
     let uid = owner_of_email(st, id)?;
-    let f = Fields::parse(cx.body, &["verified", "primary", "notify_primary_email_address_changed"])?;
+    let f = Fields::parse(
+        cx.body,
+        &[
+            "verified",
+            "primary",
+            "notify_primary_email_address_changed",
+        ],
+    )?;
     let verified = f.bool_opt("verified")?;
     let primary = f.bool_opt("primary")?.unwrap_or(false);
     f.bool_opt("notify_primary_email_address_changed")?;
     let u = st.users.get_mut(&uid).expect("user");
-    let e = u.email_addresses.iter_mut().find(|e| e.id == id).expect("email");
+    let e = u
+        .email_addresses
+        .iter_mut()
+        .find(|e| e.id == id)
+        .expect("email");
     if let Some(v) = verified {
         e.verified = v;
         if v {
@@ -139,7 +163,13 @@ fn second_factor_unverified() -> ClerkError {
 pub fn create_phone(st: &mut State, cx: &Ctx) -> Res {
     let f = Fields::parse(
         cx.body,
-        &["user_id", "phone_number", "verified", "primary", "reserved_for_second_factor"],
+        &[
+            "user_id",
+            "phone_number",
+            "verified",
+            "primary",
+            "reserved_for_second_factor",
+        ],
     )?;
     let user_id = f.str_req("user_id")?;
     let phone = f.str_req("phone_number")?;
@@ -154,7 +184,10 @@ pub fn create_phone(st: &mut State, cx: &Ctx) -> Res {
         ));
     }
     if phone_taken(st, &phone) {
-        return Err(ClerkError::identifier_exists("phone_number", "phone number"));
+        return Err(ClerkError::identifier_exists(
+            "phone_number",
+            "phone number",
+        ));
     }
     if second && !verified {
         return Err(second_factor_unverified());
@@ -184,14 +217,21 @@ pub fn create_phone(st: &mut State, cx: &Ctx) -> Res {
 /// `GET /phone_numbers/{id}`
 pub fn get_phone(st: &mut State, id: &str) -> Res {
     let uid = owner_of_phone(st, id)?;
-    let p = st.users[&uid].phone_numbers.iter().find(|p| p.id == id).expect("phone");
+    let p = st.users[&uid]
+        .phone_numbers
+        .iter()
+        .find(|p| p.id == id)
+        .expect("phone");
     Ok(render::phone_number(p))
 }
 
 /// `PATCH /phone_numbers/{id}`
 pub fn update_phone(st: &mut State, cx: &Ctx, id: &str) -> Res {
     let uid = owner_of_phone(st, id)?;
-    let f = Fields::parse(cx.body, &["verified", "primary", "reserved_for_second_factor"])?;
+    let f = Fields::parse(
+        cx.body,
+        &["verified", "primary", "reserved_for_second_factor"],
+    )?;
     let verified = f.bool_opt("verified")?;
     let primary = f.bool_opt("primary")?.unwrap_or(false);
     let second = f.bool_opt("reserved_for_second_factor")?;
@@ -200,7 +240,11 @@ pub fn update_phone(st: &mut State, cx: &Ctx, id: &str) -> Res {
         .phone_numbers
         .iter()
         .any(|p| p.id != id && p.default_second_factor);
-    let p = u.phone_numbers.iter_mut().find(|p| p.id == id).expect("phone");
+    let p = u
+        .phone_numbers
+        .iter_mut()
+        .find(|p| p.id == id)
+        .expect("phone");
     if let Some(v) = verified {
         p.verified = v;
     }

@@ -67,7 +67,7 @@ fn duplicates(emails: Vec<String>) -> ClerkError {
             emails.join(", ")
         ),
     )
-    .meta("email_addresses", json!(emails))
+    .with_meta("email_addresses", json!(emails))
 }
 
 fn insert(st: &mut State, n: NewInvitation, now: i64) -> String {
@@ -99,7 +99,10 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
             return Err(duplicates(vec![n.email]));
         }
         if email_taken(st, &n.email) {
-            return Err(ClerkError::identifier_exists("email_address", "email address"));
+            return Err(ClerkError::identifier_exists(
+                "email_address",
+                "email address",
+            ));
         }
     }
     let id = insert(st, n, cx.now);
@@ -115,7 +118,10 @@ pub fn bulk(st: &mut State, cx: &Ctx) -> Res {
         let n = parse(&Fields::from_value(item, KEYS)?)?;
         // Existing users cannot be invited in bulk, whatever `ignore_existing` says.
         if email_taken(st, &n.email) {
-            return Err(ClerkError::identifier_exists("email_address", "email address"));
+            return Err(ClerkError::identifier_exists(
+                "email_address",
+                "email address",
+            ));
         }
         let in_batch = batch.iter().any(|b| b.email == n.email);
         if in_batch || (!n.ignore_existing && has_pending(st, &n.email)) {
@@ -128,7 +134,9 @@ pub fn bulk(st: &mut State, cx: &Ctx) -> Res {
     }
     let ids: Vec<String> = batch.into_iter().map(|n| insert(st, n, cx.now)).collect();
     Ok(Value::Array(
-        ids.iter().map(|id| render::invitation(&st.invitations[id])).collect(),
+        ids.iter()
+            .map(|id| render::invitation(&st.invitations[id]))
+            .collect(),
     ))
 }
 
@@ -139,8 +147,14 @@ pub fn list(st: &mut State, cx: &Ctx) -> Res {
     let paginated = q.bool("paginated")?.unwrap_or(false);
     let limit = q.limit()?;
     let offset = q.offset()?;
-    let (field, desc) = q.order_by(&["created_at", "email_address", "expires_at"], "-created_at")?;
-    let query = q.get("query").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let (field, desc) = q.order_by(
+        &["created_at", "email_address", "expires_at"],
+        "-created_at",
+    )?;
+    let query = q
+        .get("query")
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
     let items: Vec<&Invitation> = st
         .invitations
         .values()

@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use super::users::{UserFilter, find as find_user, sort_key as user_sort_key};
-use super::{Ctx, Res, apply_metadata, check_membership_quota, check_role, metadata_or_empty, org_id};
+use super::{
+    Ctx, Res, apply_metadata, check_membership_quota, check_role, metadata_or_empty, org_id,
+};
 use crate::error::ClerkError;
 use crate::render;
 use crate::req::{Fields, SortKey, sort_and_page};
@@ -40,7 +42,10 @@ fn page(st: &State, items: Vec<&Membership>, field: &str, desc: bool, cx: &Ctx) 
     let limit = cx.q.limit()?;
     let offset = cx.q.offset()?;
     let (page, total) = sort_and_page(items, |m| sort_key(st, m, field), desc, limit, offset);
-    let data = page.into_iter().map(|m| render::membership(st, m)).collect();
+    let data = page
+        .into_iter()
+        .map(|m| render::membership(st, m))
+        .collect();
     Ok(render::paginated(data, total))
 }
 
@@ -74,7 +79,9 @@ pub fn create(st: &mut State, cx: &Ctx, org: &str) -> Res {
     // A pending invitation for this user is consumed by the membership, so it
     // does not count against the quota.
     let invited = st.organization_invitations.values().any(|i| {
-        i.organization_id == org && i.status == "pending" && emails.contains(&i.email_address.to_lowercase())
+        i.organization_id == org
+            && i.status == "pending"
+            && emails.contains(&i.email_address.to_lowercase())
     });
     if !invited {
         check_membership_quota(st, &org, 1)?;
@@ -115,7 +122,11 @@ pub fn list(st: &mut State, cx: &Ctx, org: &str) -> Res {
         .values()
         .filter(|m| m.organization_id == org)
         .filter(|m| roles.is_empty() || roles.contains(&m.role))
-        .filter(|m| st.users.get(&m.user_id).is_some_and(|u| filter.matches(st, u)))
+        .filter(|m| {
+            st.users
+                .get(&m.user_id)
+                .is_some_and(|u| filter.matches(st, u))
+        })
         .collect();
     page(st, items, &field, desc, cx)
 }

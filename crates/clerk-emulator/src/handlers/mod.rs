@@ -218,8 +218,7 @@ pub fn check_membership_quota(st: &State, org_id: &str, adding: usize) -> Result
         return Ok(());
     }
     let used = crate::render::members_count(st, org_id)
-        + st
-            .organization_invitations
+        + st.organization_invitations
             .values()
             .filter(|i| i.organization_id == org_id && i.status == "pending")
             .count();
@@ -247,6 +246,9 @@ mod tests {
         let mut t = json!({"a": {"b": 1, "c": {"d": 2, "e": 3}}, "x": 1});
         let p = json!({"a": {"c": {"d": null, "f": 4}, "g": {"h": null, "i": 5}}, "x": null});
         deep_merge(t.as_object_mut().unwrap(), p.as_object().unwrap());
-        assert_eq!(t, json!({"a": {"b": 1, "c": {"e": 3, "f": 4}, "g": {"i": 5}}}));
+        assert_eq!(
+            t,
+            json!({"a": {"b": 1, "c": {"e": 3, "f": 4}, "g": {"i": 5}}})
+        );
     }
 }

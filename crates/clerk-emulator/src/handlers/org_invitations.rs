@@ -36,7 +36,9 @@ fn not_admin(who: &str) -> ClerkError {
         403,
         "not_an_admin_in_organization",
         "not an administrator",
-        format!("{who} is not an administrator in the organization. Only administrators can perform this action."),
+        format!(
+            "{who} is not an administrator in the organization. Only administrators can perform this action."
+        ),
     )
 }
 
@@ -48,7 +50,12 @@ fn check_admin(st: &State, org: &str, user_id: &str) -> Result<(), ClerkError> {
     }
 }
 
-fn validate(st: &State, org: &str, f: &Fields, batch: &[NewInvitation]) -> Result<NewInvitation, ClerkError> {
+fn validate(
+    st: &State,
+    org: &str,
+    f: &Fields,
+    batch: &[NewInvitation],
+) -> Result<NewInvitation, ClerkError> {
     let email = f.str_req("email_address")?;
     check_email("email_address", &email)?;
     let role = f.str_req("role")?;
@@ -67,7 +74,9 @@ fn validate(st: &State, org: &str, f: &Fields, batch: &[NewInvitation]) -> Resul
         check_admin(st, org, inviter)?;
     }
     let pending_dup = st.organization_invitations.values().any(|i| {
-        i.organization_id == org && i.status == "pending" && i.email_address.eq_ignore_ascii_case(&email)
+        i.organization_id == org
+            && i.status == "pending"
+            && i.email_address.eq_ignore_ascii_case(&email)
     }) || batch.iter().any(|b| b.email.eq_ignore_ascii_case(&email));
     if pending_dup {
         return Err(ClerkError::new(
@@ -130,7 +139,11 @@ pub fn create(st: &mut State, cx: &Ctx, org: &str) -> Res {
     let n = validate(st, &org, &f, &[])?;
     check_membership_quota(st, &org, 1)?;
     let id = insert(st, &org, n, cx.now);
-    Ok(render::organization_invitation(st, &st.organization_invitations[&id], false))
+    Ok(render::organization_invitation(
+        st,
+        &st.organization_invitations[&id],
+        false,
+    ))
 }
 
 /// `POST /organizations/{id}/invitations/bulk` (max 10; all or nothing).
@@ -144,7 +157,10 @@ pub fn bulk(st: &mut State, cx: &Ctx, org: &str) -> Res {
         batch.push(n);
     }
     check_membership_quota(st, &org, batch.len())?;
-    let ids: Vec<String> = batch.into_iter().map(|n| insert(st, &org, n, cx.now)).collect();
+    let ids: Vec<String> = batch
+        .into_iter()
+        .map(|n| insert(st, &org, n, cx.now))
+        .collect();
     let total = ids.len();
     let data = ids
         .iter()
@@ -162,7 +178,8 @@ fn list_page(
 ) -> Res {
     let limit = cx.q.limit()?;
     let offset = cx.q.offset()?;
-    let (field, desc) = cx.q.order_by(&["created_at", "email_address"], default_order)?;
+    let (field, desc) =
+        cx.q.order_by(&["created_at", "email_address"], default_order)?;
     let (page, total) = sort_and_page(
         items,
         |i| {
@@ -188,16 +205,16 @@ fn list_page(
 pub fn list(st: &mut State, cx: &Ctx, org: &str, pending_only: bool) -> Res {
     let org = org_id(st, org)?;
     let status = if pending_only {
-        Some("pending".to_string())
+        vec!["pending".to_string()]
     } else {
-        cx.q.status(STATUSES)?
+        cx.q.statuses(STATUSES)?
     };
     let email = cx.q.get("email_address").filter(|s| !s.is_empty());
     let items: Vec<&OrganizationInvitation> = st
         .organization_invitations
         .values()
         .filter(|i| i.organization_id == org)
-        .filter(|i| status.as_deref().is_none_or(|s| i.status == s))
+        .filter(|i| status.is_empty() || status.contains(&i.status))
         .filter(|i| email.is_none_or(|e| i.email_address.eq_ignore_ascii_case(e)))
         .collect();
     list_page(st, cx, items, "-created_at", false)
@@ -205,13 +222,20 @@ pub fn list(st: &mut State, cx: &Ctx, org: &str, pending_only: bool) -> Res {
 
 /// `GET /organization_invitations` (instance-wide).
 pub fn list_instance(st: &mut State, cx: &Ctx) -> Res {
-    let status = cx.q.status(STATUSES)?;
-    let query = cx.q.get("query").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let status = cx.q.statuses(STATUSES)?;
+    let query =
+        cx.q.get("query")
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase);
     let items: Vec<&OrganizationInvitation> = st
         .organization_invitations
         .values()
-        .filter(|i| status.as_deref().is_none_or(|s| i.status == s))
-        .filter(|i| query.as_deref().is_none_or(|q| contains_ci(&i.email_address, q)))
+        .filter(|i| status.is_empty() || status.contains(&i.status))
+        .filter(|i| {
+            query
+                .as_deref()
+                .is_none_or(|q| contains_ci(&i.email_address, q))
+        })
         .collect();
     list_page(st, cx, items, "-created_at", true)
 }
@@ -250,7 +274,9 @@ pub fn list_for_user(st: &mut State, cx: &Ctx, user_id: &str) -> Res {
 fn find_in_org(st: &State, org: &str, id: &str) -> Result<(), ClerkError> {
     match st.organization_invitations.get(id) {
         Some(i) if i.organization_id == org => Ok(()),
-        _ => Err(ClerkError::not_found(format!("No invitation found with id {id}."))),
+        _ => Err(ClerkError::not_found(format!(
+            "No invitation found with id {id}."
+        ))),
     }
 }
 
@@ -258,7 +284,11 @@ fn find_in_org(st: &State, org: &str, id: &str) -> Result<(), ClerkError> {
 pub fn get(st: &mut State, org: &str, id: &str) -> Res {
     let org = org_id(st, org)?;
     find_in_org(st, &org, id)?;
-    Ok(render::organization_invitation(st, &st.organization_invitations[id], false))
+    Ok(render::organization_invitation(
+        st,
+        &st.organization_invitations[id],
+        false,
+    ))
 }
 
 /// `POST /organizations/{id}/invitations/{invitation_id}/revoke`
@@ -280,5 +310,9 @@ pub fn revoke(st: &mut State, cx: &Ctx, org: &str, id: &str) -> Res {
     }
     inv.status = "revoked".into();
     inv.updated_at = cx.now;
-    Ok(render::organization_invitation(st, &st.organization_invitations[id], false))
+    Ok(render::organization_invitation(
+        st,
+        &st.organization_invitations[id],
+        false,
+    ))
 }

@@ -74,7 +74,10 @@ fn check_slug(st: &State, slug: &str, except: Option<&str>) -> Result<(), ClerkE
 
 fn check_max(f: &Fields) -> Result<Option<i64>, ClerkError> {
     match f.int_opt("max_allowed_memberships")? {
-        Some(n) if n < 0 => Err(ClerkError::invalid_value("max_allowed_memberships", &n.to_string())),
+        Some(n) if n < 0 => Err(ClerkError::invalid_value(
+            "max_allowed_memberships",
+            &n.to_string(),
+        )),
         other => Ok(other),
     }
 }
@@ -162,7 +165,11 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         };
         st.memberships.insert(mid, m);
     }
-    Ok(render::organization(st, &st.organizations[&id], OrgExtras::default()))
+    Ok(render::organization(
+        st,
+        &st.organizations[&id],
+        OrgExtras::default(),
+    ))
 }
 
 /// `GET /organizations/{id_or_slug}`
@@ -179,7 +186,10 @@ pub fn list(st: &mut State, cx: &Ctx) -> Res {
     let limit = q.limit()?;
     let offset = q.offset()?;
     let (field, desc) = q.order_by(&["name", "created_at", "members_count"], "-created_at")?;
-    let query = q.get("query").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let query = q
+        .get("query")
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
     let user_ids = IdFilter::new(q.all("user_id"));
     let org_ids = IdFilter::new(q.all("organization_id"));
     let orgs: Vec<&Organization> = st
@@ -187,7 +197,9 @@ pub fn list(st: &mut State, cx: &Ctx) -> Res {
         .values()
         .filter(|o| {
             if let Some(q) = &query
-                && !(o.id.to_lowercase() == *q || contains_ci(&o.name, q) || contains_ci(&o.slug, q))
+                && !(o.id.to_lowercase() == *q
+                    || contains_ci(&o.name, q)
+                    || contains_ci(&o.slug, q))
             {
                 return false;
             }
@@ -267,7 +279,11 @@ pub fn update(st: &mut State, cx: &Ctx, id_or_slug: &str) -> Res {
         o.role_set_key = r;
     }
     o.updated_at = cx.now;
-    Ok(render::organization(st, &st.organizations[&id], OrgExtras::default()))
+    Ok(render::organization(
+        st,
+        &st.organizations[&id],
+        OrgExtras::default(),
+    ))
 }
 
 /// `DELETE /organizations/{id_or_slug}`: also removes memberships and invitations.
@@ -296,5 +312,9 @@ pub fn metadata(st: &mut State, cx: &Ctx, id_or_slug: &str, replace: bool) -> Re
     apply_metadata(&mut o.public_metadata, "public_metadata", &f, replace)?;
     apply_metadata(&mut o.private_metadata, "private_metadata", &f, replace)?;
     o.updated_at = cx.now;
-    Ok(render::organization(st, &st.organizations[&id], OrgExtras::default()))
+    Ok(render::organization(
+        st,
+        &st.organizations[&id],
+        OrgExtras::default(),
+    ))
 }

@@ -46,7 +46,9 @@ pub(crate) fn insert(
 pub fn create(st: &mut State, cx: &Ctx) -> Res {
     let f = Fields::parse(cx.body, &["user_id", "active_organization_id"])?;
     let user_id = f.str_req("user_id")?;
-    let org = f.str_opt("active_organization_id")?.filter(|s| !s.is_empty());
+    let org = f
+        .str_opt("active_organization_id")?
+        .filter(|s| !s.is_empty());
     let user = find_user(st, &user_id)?;
     if user.banned {
         return Err(ClerkError::new(
@@ -88,7 +90,13 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
 pub fn list(st: &mut State, cx: &Ctx) -> Res {
     let q = cx.q;
     let status = q.status(&[
-        "abandoned", "active", "ended", "expired", "removed", "replaced", "revoked",
+        "abandoned",
+        "active",
+        "ended",
+        "expired",
+        "removed",
+        "replaced",
+        "revoked",
     ])?;
     let paginated = q.bool("paginated")?.unwrap_or(false);
     let limit = q.limit()?;

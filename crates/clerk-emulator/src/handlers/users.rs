@@ -85,7 +85,9 @@ const ORDER_FIELDS: &[&str] = &[
 
 /// Look up a user or 404.
 pub(super) fn find<'a>(st: &'a State, id: &str) -> Result<&'a User, ClerkError> {
-    st.users.get(id).ok_or_else(|| ClerkError::user_not_found(id))
+    st.users
+        .get(id)
+        .ok_or_else(|| ClerkError::user_not_found(id))
 }
 
 fn find_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut User, ClerkError> {
@@ -182,7 +184,11 @@ impl UserFilter {
         {
             return false;
         }
-        if !self.external_ids.is_empty() && !self.external_ids.accepts(u.external_id.as_deref().into_iter()) {
+        if !self.external_ids.is_empty()
+            && !self
+                .external_ids
+                .accepts(u.external_id.as_deref().into_iter())
+        {
             return false;
         }
         if !self.user_ids.accepts(std::iter::once(u.id.as_str())) {
@@ -205,19 +211,29 @@ impl UserFilter {
             let hit = u.id.to_lowercase().contains(q.as_str())
                 || contains_ci(&full, q)
                 || u.username.as_deref().is_some_and(|n| contains_ci(n, q))
-                || u.email_addresses.iter().any(|e| contains_ci(&e.email_address, q))
-                || u.phone_numbers.iter().any(|p| p.phone_number.contains(q.as_str()));
+                || u.email_addresses
+                    .iter()
+                    .any(|e| contains_ci(&e.email_address, q))
+                || u.phone_numbers
+                    .iter()
+                    .any(|p| p.phone_number.contains(q.as_str()));
             if !hit {
                 return false;
             }
         }
         if let Some(q) = &self.email_q
-            && !u.email_addresses.iter().any(|e| contains_ci(&e.email_address, q))
+            && !u
+                .email_addresses
+                .iter()
+                .any(|e| contains_ci(&e.email_address, q))
         {
             return false;
         }
         if let Some(q) = &self.phone_q
-            && !u.phone_numbers.iter().any(|p| p.phone_number.contains(q.as_str()))
+            && !u
+                .phone_numbers
+                .iter()
+                .any(|p| p.phone_number.contains(q.as_str()))
         {
             return false;
         }
@@ -290,7 +306,11 @@ pub fn list(st: &mut State, cx: &Ctx) -> Res {
             .param("offset"));
         }
     }
-    let users: Vec<&User> = st.users.values().filter(|u| filter.matches(st, u)).collect();
+    let users: Vec<&User> = st
+        .users
+        .values()
+        .filter(|u| filter.matches(st, u))
+        .collect();
     let (all, _) = sort_and_page(users, |u| (sort_key(u, &field), u.seq), desc, usize::MAX, 0);
     let start = match starting_after {
         None => offset,
@@ -301,7 +321,12 @@ pub fn list(st: &mut State, cx: &Ctx) -> Res {
             }
         },
     };
-    let page: Vec<Value> = all.into_iter().skip(start).take(limit).map(render::user).collect();
+    let page: Vec<Value> = all
+        .into_iter()
+        .skip(start)
+        .take(limit)
+        .map(render::user)
+        .collect();
     Ok(Value::Array(page))
 }
 
@@ -342,7 +367,9 @@ fn check_username(st: &State, username: &str, except: Option<&str>) -> Result<()
     }
     let taken = st.users.values().any(|u| {
         Some(u.id.as_str()) != except
-            && u.username.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(username))
+            && u.username
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(username))
     });
     if taken {
         return Err(ClerkError::identifier_exists("username", "username"));
@@ -442,9 +469,21 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
     let now = cx.now;
     let emails = f.str_array_opt("email_address")?.unwrap_or_default();
     let phones = f.str_array_opt("phone_number")?.unwrap_or_default();
-    let email_verified = statuses(&f, "email_address_identification_status", "email_address", emails.len())?;
-    let phone_verified = statuses(&f, "phone_number_identification_status", "phone_number", phones.len())?;
-    if f.str_array_opt("web3_wallet")?.is_some_and(|w| !w.is_empty()) {
+    let email_verified = statuses(
+        &f,
+        "email_address_identification_status",
+        "email_address",
+        emails.len(),
+    )?;
+    let phone_verified = statuses(
+        &f,
+        "phone_number_identification_status",
+        "phone_number",
+        phones.len(),
+    )?;
+    if f.str_array_opt("web3_wallet")?
+        .is_some_and(|w| !w.is_empty())
+    {
         return Err(ClerkError::new(
             422,
             "form_param_unknown",
@@ -459,7 +498,10 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
             return Err(dup_param("email_address"));
         }
         if email_taken(st, e) {
-            return Err(ClerkError::identifier_exists("email_address", "email address"));
+            return Err(ClerkError::identifier_exists(
+                "email_address",
+                "email address",
+            ));
         }
     }
     for (i, p) in phones.iter().enumerate() {
@@ -473,7 +515,10 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
             return Err(dup_param("phone_number"));
         }
         if phone_taken(st, p) {
-            return Err(ClerkError::identifier_exists("phone_number", "phone number"));
+            return Err(ClerkError::identifier_exists(
+                "phone_number",
+                "phone number",
+            ));
         }
     }
     let username = f.str_opt("username")?.filter(|s| !s.is_empty());
@@ -498,14 +543,20 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
     let last_name = f.str_opt("last_name")?;
     let locale = f.str_opt("locale")?;
     let totp = f.str_opt("totp_secret")?.is_some();
-    let backup = f.str_array_opt("backup_codes")?.is_some_and(|c| !c.is_empty());
+    let backup = f
+        .str_array_opt("backup_codes")?
+        .is_some_and(|c| !c.is_empty());
     let delete_self = f.bool_opt("delete_self_enabled")?.unwrap_or(true);
     let create_org = f.bool_opt("create_organization_enabled")?.unwrap_or(true);
     let org_limit = f.int_opt("create_organizations_limit")?;
     let bypass = f.bool_opt("bypass_client_trust")?.unwrap_or(false);
     let banned = f.bool_opt("banned")?.unwrap_or(false);
     let locked = f.bool_opt("locked")?.unwrap_or(false);
-    for key in ["skip_password_requirement", "skip_legal_checks", "skip_user_requirement"] {
+    for key in [
+        "skip_password_requirement",
+        "skip_legal_checks",
+        "skip_user_requirement",
+    ] {
         f.bool_opt(key)?;
     }
     f.str_opt("password_hasher")?;
@@ -609,13 +660,19 @@ pub fn update(st: &mut State, cx: &Ctx, id: &str) -> Res {
     let user = find(st, id)?;
     let primary_email = f.str_opt("primary_email_address_id")?;
     if let Some(pid) = &primary_email
-        && !user.email_addresses.iter().any(|e| &e.id == pid && e.verified)
+        && !user
+            .email_addresses
+            .iter()
+            .any(|e| &e.id == pid && e.verified)
     {
         return Err(ClerkError::invalid_value("primary_email_address_id", pid));
     }
     let primary_phone = f.str_opt("primary_phone_number_id")?;
     if let Some(pid) = &primary_phone
-        && !user.phone_numbers.iter().any(|p| &p.id == pid && p.verified)
+        && !user
+            .phone_numbers
+            .iter()
+            .any(|p| &p.id == pid && p.verified)
     {
         return Err(ClerkError::invalid_value("primary_phone_number_id", pid));
     }

@@ -56,7 +56,11 @@ pub fn convert(v: &Value) -> Value {
                         }
                         "exclusiveMinimum" | "exclusiveMaximum" => {
                             if val == &Value::Bool(true) {
-                                let base = if k == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                                let base = if k == "exclusiveMinimum" {
+                                    "minimum"
+                                } else {
+                                    "maximum"
+                                };
                                 if let Some(b) = m.get(base) {
                                     out.insert(k.into(), b.clone());
                                 }
@@ -70,7 +74,10 @@ pub fn convert(v: &Value) -> Value {
                     }
                 }
                 // A boolean exclusive bound replaced its plain bound.
-                for (ex, base) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+                for (ex, base) in [
+                    ("exclusiveMinimum", "minimum"),
+                    ("exclusiveMaximum", "maximum"),
+                ] {
                     if m.get(ex) == Some(&Value::Bool(true)) {
                         out.remove(base);
                     }
@@ -144,7 +151,11 @@ impl Spec {
                     .collect();
                 ops.push(Op {
                     method: method.to_uppercase(),
-                    segs: path.trim_matches('/').split('/').map(String::from).collect(),
+                    segs: path
+                        .trim_matches('/')
+                        .split('/')
+                        .map(String::from)
+                        .collect(),
                     template: path.clone(),
                     responses,
                 });
@@ -211,7 +222,14 @@ impl Spec {
     /// `paginated=true`) a 200 declared as a bare array is expected as
     /// `{data: [...], total_count}`, the shape Clerk's SDK asks for (reference
     /// notes §4.2).
-    pub fn validate_with(&self, method: &str, path: &str, status: u16, body: &Value, paginated: bool) {
+    pub fn validate_with(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &Value,
+        paginated: bool,
+    ) {
         let api_path = path.strip_prefix("/v1").unwrap_or(path);
         let op = self.find_op(method, api_path);
         let (key, schema) = match op {
@@ -229,7 +247,9 @@ impl Spec {
                     .or_else(|| op.responses.get("default"));
                 match declared {
                     Some(Some(schema))
-                        if paginated && status == 200 && schema.get("type") == Some(&json!("array")) =>
+                        if paginated
+                            && status == 200
+                            && schema.get("type") == Some(&json!("array")) =>
                     {
                         let wrapped = json!({
                             "type": "object",
@@ -240,10 +260,17 @@ impl Spec {
                                 "total_count": { "type": "integer" },
                             },
                         });
-                        (format!("{method} {} {status} paginated", op.template), wrapped)
+                        (
+                            format!("{method} {} {status} paginated", op.template),
+                            wrapped,
+                        )
                     }
-                    Some(Some(schema)) => (format!("{method} {} {status}", op.template), schema.clone()),
-                    Some(None) => panic!("{method} {path} answered {status}, which has no JSON body in the spec"),
+                    Some(Some(schema)) => {
+                        (format!("{method} {} {status}", op.template), schema.clone())
+                    }
+                    Some(None) => panic!(
+                        "{method} {path} answered {status}, which has no JSON body in the spec"
+                    ),
                     None if status >= 400 => ("ClerkErrors".to_string(), self.clerk_errors.clone()),
                     None => panic!("{method} {path} answered {status}, not declared in the spec"),
                 }
@@ -313,7 +340,7 @@ impl Api {
         Api {
             base: emulator.url(),
             key: emulator.secret_key().to_string(),
-            client: reqwest::Client::new(),
+            client: http_client(),
             emulator,
         }
     }
@@ -352,7 +379,9 @@ impl Api {
         let bytes = resp.bytes().await.expect("body");
         let body: Value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| panic!("non-JSON body from {method} {path_and_query}: {bytes:?}"));
-        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
         let paginated = query.split('&').any(|kv| kv == "paginated=true");
         if path.starts_with("/v1") {
             Spec::get().validate_with(method, path, status, &body, paginated);
@@ -392,7 +421,11 @@ impl Api {
 
     /// Create a user with one email address; returns its id.
     pub async fn user(&self, first: &str, last: &str) -> String {
-        let email = format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase());
+        let email = format!(
+            "{}.{}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
         let u = self
             .post(
                 "/v1/users",
@@ -429,4 +462,11 @@ fn fastrand_suffix() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0)
+}
+
+/// A plain reqwest client; reqwest is built with rustls and no bundled crypto provider, so the
+/// `ring` provider is installed first (once per process).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
 }

@@ -34,11 +34,16 @@ pub(crate) const DEFAULT_LIMIT: u32 = 10;
 
 /// Serializes a Clerk model.
 pub(crate) fn to_value<T: Serialize>(v: &T) -> Result<Value, ToolError> {
-    serde_json::to_value(v).map_err(|e| ToolError::Precondition(format!("could not encode the result: {e}")))
+    serde_json::to_value(v)
+        .map_err(|e| ToolError::Precondition(format!("could not encode the result: {e}")))
 }
 
 /// `{data, totalCount, hasMore, nextOffset}` for a page fetched at `offset` with `limit`.
-pub(crate) fn list_result<T: Serialize>(page: Page<T>, offset: u32, limit: u32) -> Result<Value, ToolError> {
+pub(crate) fn list_result<T: Serialize>(
+    page: Page<T>,
+    offset: u32,
+    limit: u32,
+) -> Result<Value, ToolError> {
     let has_more = page.has_more(u64::from(offset), u64::from(limit));
     let next = has_more.then(|| u64::from(offset) + page.data.len() as u64);
     Ok(json!({

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use clerk_api::Metadata;
 use clerk_api::organization_invitations::CreateOrganizationInvitation;
-use clerk_api::organization_memberships::{CreateOrganizationMembership, OrganizationMembershipMetadata};
+use clerk_api::organization_memberships::{
+    CreateOrganizationMembership, OrganizationMembershipMetadata,
+};
 use clerk_api::organizations::{CreateOrganization, OrganizationMetadata, UpdateOrganization};
 use schemars::JsonSchema;
 use serde::Deserialize;

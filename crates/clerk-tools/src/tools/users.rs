@@ -176,7 +176,12 @@ fn metadata_tool(
                 } else {
                     body.public_metadata = Some(i.metadata);
                 }
-                to_value(&ctx.client.users().update_metadata(&i.user_id, &body).await?)
+                to_value(
+                    &ctx.client
+                        .users()
+                        .update_metadata(&i.user_id, &body)
+                        .await?,
+                )
             },
         )
         .pin(&["userId"]),
@@ -188,7 +193,10 @@ fn user_action(
     title: &'static str,
     description: &'static str,
     annotations: Annotations,
-    action: fn(&clerk_api::Client, String) -> futures_util::future::BoxFuture<'_, clerk_api::Result<clerk_api::User>>,
+    action: fn(
+        &clerk_api::Client,
+        String,
+    ) -> futures_util::future::BoxFuture<'_, clerk_api::Result<clerk_api::User>>,
 ) -> Arc<dyn Tool> {
     Arc::new(
         TypedTool::new(

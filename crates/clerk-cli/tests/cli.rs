@@ -1,0 +1,490 @@
+//! Runs the real `clerkctl` binary against a Clerk emulator started in the test process (state
+//! persists across invocations because the emulator outlives them).
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use clerk_emulator::{Emulator, EmulatorConfig};
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// An emulator with demo data on a runtime kept alive for the test.
+struct Clerk {
+    emulator: Emulator,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Clerk {
+    fn start() -> Clerk {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emulator = runtime
+            .block_on(Emulator::start(EmulatorConfig::default()))
+            .unwrap();
+        Clerk {
+            emulator,
+            _runtime: runtime,
+        }
+    }
+
+    /// `clerkctl` pointed at the emulator.
+    fn cmd(&self) -> Command {
+        let mut cmd = clerkctl();
+        cmd.env("CLERK_API_URL", self.emulator.url())
+            .env("CLERK_SECRET_KEY", self.emulator.secret_key());
+        cmd
+    }
+
+    /// Runs `args` successfully and parses stdout as one JSON document.
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self
+            .cmd()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)))
+    }
+}
+
+/// `clerkctl` with a clean environment.
+fn clerkctl() -> Command {
+    let mut cmd = Command::cargo_bin("clerkctl").unwrap();
+    for var in [
+        "CLERK_API_URL",
+        "CLERK_SECRET_KEY",
+        "CLERKCTL_LOG",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn reads_the_user_count() {
+    let clerk = Clerk::start();
+    let count = clerk.json(&["users", "get-user-count"]);
+    assert!(count["totalCount"].as_u64().unwrap() > 0, "{count}");
+}
+
+#[test]
+fn the_exact_tool_name_is_an_alias() {
+    let clerk = Clerk::start();
+    let page = clerk.json(&["users", "getUserList", "--limit", "2"]);
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+    assert_eq!(page["hasMore"], true);
+}
+
+#[test]
+fn repeatable_flags_become_arrays() {
+    let clerk = Clerk::start();
+    let first = clerk.json(&["users", "get-user-list", "--limit", "2"]);
+    let emails: Vec<&str> = first["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email_addresses"][0]["email_address"].as_str().unwrap())
+        .collect();
+    let found = clerk.json(&[
+        "users",
+        "get-user-list",
+        "--email-address",
+        emails[0],
+        "--email-address",
+        emails[1],
+    ]);
+    assert_eq!(found["totalCount"], 2, "{found}");
+}
+
+#[test]
+fn a_write_is_read_back() {
+    let clerk = Clerk::start();
+    let created = clerk.json(&[
+        "organizations",
+        "create-organization",
+        "--name",
+        "Gold Corp",
+        "--slug",
+        "gold-corp",
+        "--public-metadata",
+        r#"{"tier":"gold"}"#,
+    ]);
+    assert!(
+        created["id"].as_str().unwrap().starts_with("org_"),
+        "{created}"
+    );
+    let read = clerk.json(&[
+        "organizations",
+        "get-organization",
+        "--slug",
+        "gold-corp",
+        "--include-members-count",
+    ]);
+    assert_eq!(read["id"], created["id"]);
+    assert_eq!(read["name"], "Gold Corp");
+    assert_eq!(read["public_metadata"]["tier"], "gold");
+}
+
+#[test]
+fn bad_metadata_json_names_the_flag() {
+    let clerk = Clerk::start();
+    for bad in ["nope", "[1]"] {
+        let out = clerk
+            .cmd()
+            .args([
+                "organizations",
+                "create-organization",
+                "--name",
+                "X",
+                "--public-metadata",
+                bad,
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("--public-metadata") && err.contains("JSON object"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn all_pages_stream_as_ndjson() {
+    let clerk = Clerk::start();
+    let total = clerk.json(&["users", "get-user-count"])["totalCount"]
+        .as_u64()
+        .unwrap();
+    for extra in [&[][..], &["--limit", "7"][..]] {
+        let out = clerk
+            .cmd()
+            .args(["users", "get-user-list", "--all"])
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+        let ids: std::collections::BTreeSet<String> = stdout
+            .lines()
+            .map(|line| {
+                let user: Value = serde_json::from_str(line).unwrap();
+                assert_eq!(user["object"], "user");
+                user["id"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(stdout.lines().count() as u64, total, "{extra:?}");
+        assert_eq!(ids.len() as u64, total, "{extra:?}: duplicates");
+        // The progress bar stays quiet when stderr is not a terminal.
+        assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
+    }
+}
+
+#[test]
+fn table_output() {
+    let clerk = Clerk::start();
+    clerk
+        .cmd()
+        .args(["organizations", "get-organization-list", "-o", "table"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("SLUG").and(predicate::str::contains("acme")));
+    clerk
+        .cmd()
+        .args([
+            "users",
+            "get-user-list",
+            "--all",
+            "--limit",
+            "20",
+            "--output",
+            "table",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("EMAIL").and(predicate::str::contains("@example.com")))
+        .stderr(predicate::str::contains("50 items"));
+}
+
+#[test]
+fn out_of_range_and_missing_arguments_are_usage_errors() {
+    let clerk = Clerk::start();
+    clerk
+        .cmd()
+        .args(["users", "get-user-list", "--limit", "900"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--limit"));
+    clerk
+        .cmd()
+        .args(["users", "get-user"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--user-id"));
+    // Checked by the toolkit: neither id nor slug.
+    clerk
+        .cmd()
+        .args(["organizations", "get-organization"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_clerk_error_exits_1_with_code_and_trace_id() {
+    let clerk = Clerk::start();
+    clerk
+        .cmd()
+        .args(["users", "get-user", "--user-id", "user_missing"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty())
+        .stderr(
+            predicate::str::contains("resource_not_found")
+                .and(predicate::str::contains("clerk_trace_id")),
+        );
+}
+
+#[test]
+fn call_with_json_and_with_stdin() {
+    let clerk = Clerk::start();
+    let page = clerk.json(&["call", "getOrganizationList", "--json", r#"{"limit":2}"#]);
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+
+    let out = clerk
+        .cmd()
+        .args(["call", "getOrganization"])
+        .write_stdin(r#"{"slug":"acme"}"#)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let org: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(org["slug"], "acme");
+
+    clerk
+        .cmd()
+        .args(["call", "getUserList", "--json", "-"])
+        .write_stdin(r#"{"limit":900}"#)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("limit"));
+    clerk
+        .cmd()
+        .args(["call", "getUser", "--json", "not json"])
+        .assert()
+        .code(2);
+    clerk
+        .cmd()
+        .args(["call", "noSuchTool", "--json", "{}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("noSuchTool"));
+}
+
+#[test]
+fn tools_lists_every_definition() {
+    let out = clerkctl()
+        .args(["tools", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let defs: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(defs.as_array().unwrap().len(), 38);
+    clerkctl().arg("tools").assert().success().stdout(
+        predicate::str::contains("getUserList").and(predicate::str::contains("destructive")),
+    );
+}
+
+#[test]
+fn read_only_hides_write_tools() {
+    let clerk = Clerk::start();
+    clerk
+        .cmd()
+        .args(["--read-only", "users", "delete-user", "--user-id", "user_x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unrecognized subcommand"));
+    clerk
+        .cmd()
+        .args(["users", "get-user-count", "--read-only"])
+        .assert()
+        .success();
+    let out = clerkctl()
+        .args(["--read-only", "tools", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let defs: Value = serde_json::from_slice(&out).unwrap();
+    assert!(
+        defs.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["annotations"]["readOnlyHint"] == true)
+    );
+}
+
+#[test]
+fn a_tools_pattern_matching_nothing_exits_2() {
+    clerkctl()
+        .args(["--tools", "nothing.here", "tools"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing.here"));
+    let out = clerkctl()
+        .args(["--tools", "sessions", "tools", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let defs: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(defs.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn tool_help_shows_its_description_and_flag_docs() {
+    clerkctl()
+        .args(["users", "get-user-list", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Find users")
+                .and(predicate::str::contains("--email-address"))
+                .and(predicate::str::contains("Exact email addresses"))
+                .and(predicate::str::contains("--all")),
+        );
+    clerkctl().arg("--help").assert().success().stdout(
+        predicate::str::contains("Exit status").and(predicate::str::contains("does not persist")),
+    );
+}
+
+#[test]
+fn bash_completions_include_the_tools() {
+    clerkctl()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("get-user-list")
+                .and(predicate::str::contains("--email-address")),
+        );
+}
+
+#[test]
+fn a_missing_key_says_how_to_give_one() {
+    clerkctl()
+        .args(["users", "get-user-count"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("CLERK_SECRET_KEY")
+                .and(predicate::str::contains("--emulator")),
+        );
+}
+
+#[test]
+fn the_secret_key_is_never_printed() {
+    let out = clerkctl()
+        .args([
+            "--secret-key",
+            "sk_test_NEVERPRINT",
+            "--api-url",
+            "http://127.0.0.1:9",
+            "users",
+            "get-user-count",
+        ])
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), stderr_of(&out));
+    assert!(
+        !stdout.contains("NEVERPRINT") && !stderr.contains("NEVERPRINT"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stderr.contains("--secret-key is visible"), "{stderr}");
+    assert!(stderr.contains("could not reach Clerk"), "{stderr}");
+}
+
+#[test]
+fn embedded_emulator() {
+    let out = clerkctl()
+        .args(["--emulator", "users", "get-user-count"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let count: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(count["totalCount"], 50);
+}
+
+#[test]
+fn emulator_serve_runs_until_killed() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bin = assert_cmd::cargo::cargo_bin("clerkctl");
+    let mut child = std::process::Command::new(&bin)
+        .args(["emulator", "serve", "--empty", "--port", &port.to_string()])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    for _ in 0..4 {
+        stderr.read_line(&mut banner).unwrap();
+    }
+    let url = format!("http://127.0.0.1:{port}");
+    assert!(
+        banner.contains(&url) && banner.contains("CLERK_SECRET_KEY=sk_test_emulator"),
+        "{banner}"
+    );
+    assert!(banner.contains("clerkctl users get-user-count"), "{banner}");
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let count = loop {
+        let out = clerkctl()
+            .env("CLERK_API_URL", &url)
+            .env("CLERK_SECRET_KEY", "sk_test_emulator")
+            .args(["users", "get-user-count"])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            break serde_json::from_slice::<Value>(&out.stdout).unwrap();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "emulator never answered: {}",
+            stderr_of(&out)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(count["totalCount"], 0);
+}
