@@ -33,8 +33,7 @@ use serde::Serialize;
 use crate::client::{Client, seg};
 use crate::error::Result;
 use crate::models::{Invitation, Metadata};
-use crate::organizations::scalar_filters;
-use crate::pagination::{ListRequest, list_builder};
+use crate::pagination::{ListRequest, list_builder, scalar_filters};
 
 impl Client {
     /// Invitations to sign up to the application.

@@ -30,8 +30,8 @@ use serde::Serialize;
 use crate::client::{Client, seg};
 use crate::error::Result;
 use crate::models::{Metadata, OrganizationInvitation};
-use crate::organizations::{array_filters, organization_path, scalar_filters};
-use crate::pagination::{ListRequest, Page, list_builder};
+use crate::organizations::organization_path;
+use crate::pagination::{ListRequest, Page, array_filters, list_builder, scalar_filters};
 
 impl Client {
     /// Invitations to join organizations.

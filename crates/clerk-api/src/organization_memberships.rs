@@ -31,8 +31,8 @@ use serde::Serialize;
 use crate::client::{Client, seg};
 use crate::error::Result;
 use crate::models::{Metadata, OrganizationMembership};
-use crate::organizations::{array_filters, organization_path, scalar_filters};
-use crate::pagination::{ListRequest, list_builder};
+use crate::organizations::organization_path;
+use crate::pagination::{ListRequest, array_filters, list_builder, scalar_filters};
 
 impl Client {
     /// Memberships of users in organizations.

@@ -51,7 +51,7 @@ use serde::Serialize;
 use crate::client::{Body, Client, FileUpload, Request, seg};
 use crate::error::Result;
 use crate::models::{DeletedObject, Metadata, Organization};
-use crate::pagination::{ListRequest, list_builder};
+use crate::pagination::{ListRequest, array_filters, list_builder, scalar_filters};
 use crate::query::Query;
 
 impl Client {
@@ -226,34 +226,6 @@ list_builder! {
     /// Builder for `GET /organizations`. Array filters are sent as repeated keys.
     ListOrganizations => Organization
 }
-
-/// Defines builder methods that append one repeated query key per value.
-macro_rules! array_filters {
-    ($($(#[$m:meta])* $fn:ident => $key:literal),+ $(,)?) => {$(
-        $(#[$m])*
-        pub fn $fn<I, S>(mut self, values: I) -> Self
-        where
-            I: IntoIterator<Item = S>,
-            S: std::fmt::Display,
-        {
-            self.inner.query.push_all($key, values);
-            self
-        }
-    )+};
-}
-pub(crate) use array_filters;
-
-/// Defines builder methods that set one query key (replacing an earlier value).
-macro_rules! scalar_filters {
-    ($($(#[$m:meta])* $fn:ident: $ty:ty => $key:literal),+ $(,)?) => {$(
-        $(#[$m])*
-        pub fn $fn(mut self, value: $ty) -> Self {
-            self.inner.query.set($key, value);
-            self
-        }
-    )+};
-}
-pub(crate) use scalar_filters;
 
 impl ListOrganizations {
     array_filters! {

@@ -307,3 +307,31 @@ macro_rules! list_builder {
     };
 }
 pub(crate) use list_builder;
+
+/// Defines builder methods that append one repeated query key per value.
+macro_rules! array_filters {
+    ($($(#[$m:meta])* $fn:ident => $key:literal),+ $(,)?) => {$(
+        $(#[$m])*
+        pub fn $fn<I, S>(mut self, values: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: std::fmt::Display,
+        {
+            self.inner.query.push_all($key, values);
+            self
+        }
+    )+};
+}
+pub(crate) use array_filters;
+
+/// Defines builder methods that set one query key (replacing an earlier value).
+macro_rules! scalar_filters {
+    ($($(#[$m:meta])* $fn:ident: $ty:ty => $key:literal),+ $(,)?) => {$(
+        $(#[$m])*
+        pub fn $fn(mut self, value: $ty) -> Self {
+            self.inner.query.set($key, value);
+            self
+        }
+    )+};
+}
+pub(crate) use scalar_filters;

@@ -24,7 +24,7 @@ use crate::models::{
     DeletedObject, Extra, Metadata, OAuthAccessToken, OrganizationInvitation,
     OrganizationMembership, TrustedDevice, User, VerifyResult,
 };
-use crate::pagination::{ListRequest, Page, list_builder};
+use crate::pagination::{ListRequest, Page, array_filters, list_builder, scalar_filters};
 
 impl Client {
     /// Users of the instance.
@@ -364,30 +364,6 @@ impl<'c> Users<'c> {
 list_builder! {
     /// Builder for `GET /users`. Array filters are sent as repeated keys.
     ListUsers => User
-}
-
-macro_rules! array_filters {
-    ($($(#[$m:meta])* $fn:ident => $key:literal),+ $(,)?) => {$(
-        $(#[$m])*
-        pub fn $fn<I, S>(mut self, values: I) -> Self
-        where
-            I: IntoIterator<Item = S>,
-            S: std::fmt::Display,
-        {
-            self.inner.query.push_all($key, values);
-            self
-        }
-    )+};
-}
-
-macro_rules! scalar_filters {
-    ($($(#[$m:meta])* $fn:ident: $ty:ty => $key:literal),+ $(,)?) => {$(
-        $(#[$m])*
-        pub fn $fn(mut self, value: $ty) -> Self {
-            self.inner.query.set($key, value);
-            self
-        }
-    )+};
 }
 
 impl ListUsers {
