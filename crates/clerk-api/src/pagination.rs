@@ -123,6 +123,8 @@ pub(crate) struct ListRequest<T> {
     paginated: bool,
     /// Endpoint answering `{total_count}` for the same filters (for `GET /users`).
     count_path: Option<String>,
+    /// Whether `send()` fetches the count alongside the page.
+    count_with_page: bool,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -136,6 +138,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             offset: None,
             paginated: false,
             count_path: None,
+            count_with_page: false,
             _item: PhantomData,
         }
     }
@@ -149,15 +152,30 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     /// Fetch the total from a separate count endpoint, concurrently with the page.
     pub(crate) fn count_from(mut self, path: &str) -> Self {
         self.count_path = Some(path.to_string());
+        self.count_with_page = true;
         self
     }
 
-    pub(crate) fn client(&self) -> &Client {
-        &self.client
+    pub(crate) fn skip_count(&mut self) {
+        self.count_with_page = false;
     }
 
-    pub(crate) fn skip_count(&mut self) {
-        self.count_path = None;
+    /// The count endpoint's query: the list's filters without ordering or cursor.
+    fn count_query(&self) -> Query {
+        let mut q = self.query.clone();
+        q.remove("order_by");
+        q.remove("starting_after");
+        q
+    }
+
+    /// The total number of items matching the filters, from the count endpoint.
+    pub(crate) async fn count(&self) -> Result<u64> {
+        let path = self
+            .count_path
+            .clone()
+            .ok_or_else(|| crate::Error::Config("this list has no count endpoint".into()))?;
+        let count: TotalCount = self.client.get(path, self.count_query()).await?;
+        Ok(count.total_count)
     }
 
     pub(crate) fn set_limit(&mut self, limit: u32) {
@@ -198,17 +216,12 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         let page_fut = self
             .client
             .get::<Page<T>>(path, self.page_query(limit, offset));
-        match (&self.count_path, count) {
-            (Some(count_path), true) => {
-                let mut cq = self.query.clone();
-                cq.remove("order_by");
-                cq.remove("starting_after");
-                let count_fut = self.client.get::<TotalCount>(count_path.clone(), cq);
-                let (mut page, count) = futures_util::future::try_join(page_fut, count_fut).await?;
-                page.total_count = Some(count.total_count);
-                Ok(page)
-            }
-            _ => page_fut.await,
+        if count && self.count_with_page && self.count_path.is_some() {
+            let (mut page, total) = futures_util::future::try_join(page_fut, self.count()).await?;
+            page.total_count = Some(total);
+            Ok(page)
+        } else {
+            page_fut.await
         }
     }
 

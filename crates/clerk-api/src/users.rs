@@ -438,15 +438,7 @@ impl ListUsers {
 
     /// `GET /users/count` with this builder's filters.
     pub async fn count(self) -> Result<u64> {
-        let mut q = self.inner.query.clone();
-        q.remove("order_by");
-        q.remove("starting_after");
-        let count: crate::models::TotalCount = self.client_get_count(q).await?;
-        Ok(count.total_count)
-    }
-
-    async fn client_get_count(&self, q: crate::Query) -> Result<crate::models::TotalCount> {
-        self.inner.client().get("/users/count".into(), q).await
+        self.inner.count().await
     }
 }
 
