@@ -66,6 +66,31 @@ impl SecretKey {
         self.0.expose_secret().is_empty()
     }
 
+    /// A short, stable fingerprint of the key that says nothing about it: its kind (`sk_test`,
+    /// `sk_live`, or `key` for anything else) and the first 12 hex digits of its SHA-256, e.g.
+    /// `sk_test:3f9a1c0b7d2e`. Lets logs and audit lines tell tenants apart without the key.
+    ///
+    /// ```
+    /// let a = clerk_api::SecretKey::new("sk_test_one").fingerprint();
+    /// assert!(a.starts_with("sk_test:") && a.len() == "sk_test:".len() + 12);
+    /// assert_ne!(a, clerk_api::SecretKey::new("sk_test_two").fingerprint());
+    /// assert!(!a.contains("one"));
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let key = self.0.expose_secret();
+        let kind = if key.starts_with("sk_test_") {
+            "sk_test"
+        } else if key.starts_with("sk_live_") {
+            "sk_live"
+        } else {
+            "key"
+        };
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{kind}:{hex}")
+    }
+
     fn bearer(&self) -> Result<HeaderValue> {
         let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0.expose_secret()))
             .map_err(|_| {
@@ -367,6 +392,11 @@ impl Client {
             shared: Arc::clone(&self.shared),
             secret_key: secret_key.into(),
         }
+    }
+
+    /// The fingerprint of this client's secret key (see [`SecretKey::fingerprint`]).
+    pub fn key_fingerprint(&self) -> String {
+        self.secret_key.fingerprint()
     }
 
     /// The API base URL, `/v1` included.

@@ -87,6 +87,9 @@ impl<'c> Invitations<'c> {
     }
 }
 
+/// The values the `status` filter of `GET /invitations` accepts.
+pub const INVITATION_STATUS_FILTERS: &[&str] = &["pending", "accepted", "revoked", "expired"];
+
 list_builder! {
     /// Builder for `GET /invitations`.
     ListInvitations => Invitation

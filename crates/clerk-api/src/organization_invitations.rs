@@ -158,6 +158,10 @@ list_builder! {
     ListOrganizationInvitations => OrganizationInvitation
 }
 
+/// The values the `status` filter of organization invitation lists accepts.
+pub const ORGANIZATION_INVITATION_STATUS_FILTERS: &[&str] =
+    &["pending", "accepted", "revoked", "expired"];
+
 impl ListOrganizationInvitations {
     array_filters! {
         /// Only invitations with any of these statuses ([`InvitationStatus`](crate::InvitationStatus)

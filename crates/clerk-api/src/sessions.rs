@@ -147,6 +147,18 @@ list_builder! {
     ListSessions => Session
 }
 
+/// The values the `status` filter of `GET /sessions` accepts (the spec's enum; the session
+/// object itself can also be `pending`, which is no filter).
+pub const SESSION_STATUS_FILTERS: &[&str] = &[
+    "abandoned",
+    "active",
+    "ended",
+    "expired",
+    "removed",
+    "replaced",
+    "revoked",
+];
+
 impl ListSessions {
     /// Sessions of this client (browser / device).
     pub fn client_id(mut self, client_id: &str) -> Self {

@@ -1,19 +1,49 @@
-//! `clerk-mcp`: Clerk's Backend API as MCP tools over stdio.
+//! `clerk-mcp`: Clerk's Backend API as MCP tools, over stdio or Streamable HTTP.
 //!
 //! ```text
 //! CLERK_SECRET_KEY=sk_test_… clerk-mcp [--tools users organizations.*] [--read-only]
-//! clerk-mcp --emulator            # an offline Clerk with demo data, no key needed
+//! clerk-mcp --emulator                               # an offline Clerk with demo data
+//! clerk-mcp --http 127.0.0.1:8080 --emulator         # Streamable HTTP at /mcp, /health
+//! clerk-mcp --http 0.0.0.0:8080 --mode public        # each request brings X-Clerk-Secret-Key
 //! ```
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::Parser;
-use clerk_api::{Client, SecretKey};
+use clap::{Parser, ValueEnum};
+use clerk_api::SecretKey;
 use clerk_mcp::ClerkServer;
-use clerk_tools::{Toolkit, ToolkitOptions};
+use clerk_mcp::http::{self, HttpOptions, KeyMode};
+use clerk_tools::connect::{ConnectOptions, connect};
+use clerk_tools::{Pipeline, Registry, ToolContext, ToolkitOptions};
 use rmcp::ServiceExt;
+use secrecy::SecretString;
 
-/// Clerk Backend API tools for AI agents, over MCP (stdio).
+/// A value that is never printed, not even by `Debug` (the `--secret-key` flag).
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+fn secret(s: &str) -> Result<Secret, String> {
+    Ok(Secret(s.trim().to_string()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// The server holds one key: CLERK_SECRET_KEY (or --emulator).
+    Hosted,
+    /// Each request brings its own key in the X-Clerk-Secret-Key header.
+    Public,
+}
+
+/// Clerk Backend API tools for AI agents, over MCP (stdio, or Streamable HTTP with --http).
 ///
 /// The secret key is read from CLERK_SECRET_KEY. Logs go to stderr (set CLERK_MCP_LOG or
 /// RUST_LOG, e.g. `debug`).
@@ -36,13 +66,8 @@ struct Args {
 
     /// Clerk secret key. Prefer the CLERK_SECRET_KEY environment variable: command lines are
     /// visible to other users of the machine.
-    #[arg(
-        long = "secret-key",
-        visible_alias = "sk",
-        value_name = "KEY",
-        hide = false
-    )]
-    secret_key: Option<String>,
+    #[arg(long = "secret-key", visible_alias = "sk", value_name = "KEY", value_parser = secret)]
+    secret_key: Option<Secret>,
 
     /// Clerk API origin (default https://api.clerk.com).
     #[arg(long, env = "CLERK_API_URL", value_name = "URL")]
@@ -51,6 +76,47 @@ struct Args {
     /// Run on an embedded, offline Clerk emulator seeded with demo data (no key needed).
     #[arg(long, conflicts_with_all = ["secret_key", "api_url"])]
     emulator: bool,
+
+    /// Longest a tool call may take, in seconds (all its Clerk requests and retries).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    call_timeout: u64,
+
+    /// Serve Streamable HTTP on this address (e.g. 127.0.0.1:8080) at /mcp, with /health,
+    /// instead of stdio.
+    #[arg(long, value_name = "ADDR")]
+    http: Option<SocketAddr>,
+
+    /// HTTP: where the Clerk key comes from.
+    #[arg(long, value_enum, default_value = "hosted", requires = "http")]
+    mode: Mode,
+
+    /// HTTP: a file holding the bearer token clients must send (`Authorization: Bearer …`).
+    /// Or set CLERK_MCP_HTTP_TOKEN. The file must not be readable by other users.
+    #[arg(long, value_name = "PATH", requires = "http")]
+    http_token_file: Option<PathBuf>,
+
+    /// HTTP: a Host name (or host:port) clients use to reach this server, besides loopback
+    /// names. Repeatable. Requests with any other Host are refused (DNS-rebinding protection).
+    #[arg(long = "allowed-host", value_name = "NAME", requires = "http")]
+    allowed_hosts: Vec<String>,
+
+    /// HTTP: a browser Origin (scheme://host[:port|:*]) allowed besides loopback ones.
+    /// Repeatable.
+    #[arg(long = "allowed-origin", value_name = "ORIGIN", requires = "http")]
+    allowed_origins: Vec<String>,
+
+    /// HTTP: serve hosted mode on a non-loopback address without a token. Anyone who reaches
+    /// the address can then use the server's Clerk key.
+    #[arg(long, requires = "http")]
+    allow_unauthenticated: bool,
+
+    /// HTTP: the largest request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024, requires = "http")]
+    max_body_bytes: usize,
+
+    /// HTTP: seconds in-flight calls get to finish after SIGTERM / SIGINT.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "http")]
+    shutdown_grace: u64,
 
     /// Accepted and ignored, for command lines copied from `npx @clerk/agent-toolkit -p=local-mcp`.
     #[arg(short = 'p', long = "preset", hide = true, value_name = "PRESET")]
@@ -76,16 +142,59 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 fn main() -> ExitCode {
     let args = Args::parse();
     init_logging();
-    // One thread is plenty for a stdio server (every call waits on the network), and each
-    // extra worker costs resident memory (stack pages, allocator arenas).
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return fail(format!("could not start the async runtime: {e}")),
+    if args.secret_key.is_some() {
+        // Printed whatever the log filter: this is about the key's safety.
+        eprintln!(
+            "clerk-mcp: warning: --secret-key is visible to other users of this machine (ps, /proc); prefer the CLERK_SECRET_KEY environment variable"
+        );
+    }
+    let runtime = if args.http.is_some() {
+        // Many clients at once: use every core.
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    } else {
+        // One thread is plenty for a stdio server (every call waits on the network), and each
+        // extra worker costs resident memory (stack pages, allocator arenas).
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     };
-    runtime.block_on(run(args))
+    match runtime {
+        Ok(rt) => rt.block_on(run(args)),
+        Err(e) => fail(format!("could not start the async runtime: {e}")),
+    }
+}
+
+/// The HTTP bearer token: CLERK_MCP_HTTP_TOKEN or --http-token-file.
+fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
+    if let Some(path) = &args.http_token_file {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(path)
+                .map_err(|e| format!("cannot read --http-token-file {}: {e}", path.display()))?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                return Err(format!(
+                    "--http-token-file {} is readable by other users; run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+        let token = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read --http-token-file {}: {e}", path.display()))?;
+        let token = token.trim().to_string();
+        if token.is_empty() {
+            return Err(format!("--http-token-file {} is empty", path.display()));
+        }
+        return Ok(Some(SecretString::from(token)));
+    }
+    Ok(std::env::var("CLERK_MCP_HTTP_TOKEN")
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .map(SecretString::from))
 }
 
 async fn run(args: Args) -> ExitCode {
@@ -95,62 +204,41 @@ async fn run(args: Args) -> ExitCode {
         allow_private_metadata: args.allow_private_metadata,
         ..Default::default()
     };
-
-    let mut _emulator = None;
-    let builder = if args.emulator {
-        let emulator = match clerk_emulator::Emulator::start(
-            clerk_emulator::EmulatorConfig::default(),
-        )
-        .await
-        {
-            Ok(e) => e,
-            Err(e) => return fail(format!("could not start the embedded emulator: {e}")),
-        };
-        tracing::info!(url = %emulator.url(), "serving on the embedded Clerk emulator (demo data)");
-        let b = Client::builder(emulator.secret_key()).api_url(emulator.url());
-        _emulator = Some(emulator);
-        b
-    } else {
-        let key = match (&args.secret_key, SecretKey::from_env()) {
-            (Some(flag), _) => {
-                tracing::warn!(
-                    "--secret-key is visible to other users of this machine (ps, /proc); prefer the CLERK_SECRET_KEY environment variable"
-                );
-                SecretKey::new(flag.trim())
-            }
-            (None, Some(env)) => env,
-            (None, None) => {
-                return fail(
-                    "no Clerk secret key. Set CLERK_SECRET_KEY=sk_… in the server's environment \
-                     (in Claude Desktop / Cursor: the \"env\" of this server's config), or run \
-                     `clerk-mcp --emulator` to try it on an offline emulator with demo data.",
-                );
-            }
-        };
-        if key.is_empty() {
-            return fail("the Clerk secret key is empty; set CLERK_SECRET_KEY=sk_…");
-        }
-        let mut b = Client::builder(key);
-        if let Some(url) = args.api_url.as_deref().filter(|u| !u.trim().is_empty()) {
-            b = b.api_url(url);
-        }
-        b
+    let registry = match Registry::new(options) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
     };
-    let client = match builder
-        .user_agent_suffix(concat!("clerk-mcp/", env!("CARGO_PKG_VERSION")))
-        .build()
+    let pipeline = Pipeline::new(registry)
+        .with_call_timeout((args.call_timeout > 0).then(|| Duration::from_secs(args.call_timeout)));
+    let public = args.http.is_some() && args.mode == Mode::Public;
+    let connection = match connect(&ConnectOptions {
+        secret_key: args
+            .secret_key
+            .as_ref()
+            .map(|s| SecretKey::new(s.0.clone())),
+        api_url: args.api_url.clone(),
+        emulator: args.emulator,
+        keyless: public,
+        user_agent: concat!("clerk-mcp/", env!("CARGO_PKG_VERSION")).into(),
+    })
+    .await
     {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let toolkit = match Toolkit::new(client, options) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
-    tracing::info!(tools = toolkit.tools().len(), "clerk-mcp ready on stdio");
+    match args.http {
+        Some(addr) => serve_http(&args, addr, pipeline, connection.client.clone()).await,
+        None => serve_stdio(pipeline, ToolContext::new(connection.client.clone())).await,
+    }
+}
 
+async fn serve_stdio(pipeline: Pipeline, context: ToolContext) -> ExitCode {
+    tracing::info!(
+        tools = pipeline.registry().tools().len(),
+        "clerk-mcp ready on stdio"
+    );
     let io = clerk_mcp::stdio::guarded_stdio();
-    let service = match ClerkServer::new(toolkit)
+    let service = match ClerkServer::new(pipeline, context)
         .serve((io.reader, io.writer))
         .await
     {
@@ -166,4 +254,89 @@ async fn run(args: Args) -> ExitCode {
     }
     let _ = io.output.await;
     ExitCode::SUCCESS
+}
+
+async fn serve_http(
+    args: &Args,
+    addr: SocketAddr,
+    pipeline: Pipeline,
+    client: clerk_api::Client,
+) -> ExitCode {
+    let token = match http_token(args) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let mode = match args.mode {
+        Mode::Hosted => KeyMode::Hosted,
+        Mode::Public => KeyMode::Public,
+    };
+    if mode == KeyMode::Hosted
+        && !http::is_loopback(&addr)
+        && token.is_none()
+        && !args.allow_unauthenticated
+    {
+        return fail(format!(
+            "refusing to serve hosted mode on {addr} without authentication: anyone who reaches it could use this server's Clerk key. \
+             Set CLERK_MCP_HTTP_TOKEN (or --http-token-file), bind a loopback address, use --mode public, \
+             or pass --allow-unauthenticated if a proxy in front authenticates"
+        ));
+    }
+    let tools = pipeline.registry().tools().len();
+    let app = http::app(
+        pipeline,
+        client,
+        HttpOptions {
+            mode,
+            token,
+            allowed_hosts: args.allowed_hosts.clone(),
+            allowed_origins: args.allowed_origins.clone(),
+            max_body_bytes: args.max_body_bytes,
+            ..Default::default()
+        },
+    );
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => return fail(format!("cannot listen on {addr}: {e}")),
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    eprintln!(
+        "clerk-mcp: serving {tools} tools over Streamable HTTP at http://{local}/mcp ({} mode; health at http://{local}/health)",
+        mode.as_str()
+    );
+    if !http::is_loopback(&local) && args.allowed_hosts.is_empty() {
+        eprintln!(
+            "clerk-mcp: note: only loopback Host names are accepted; add --allowed-host NAME for the names clients use"
+        );
+    }
+    let grace = Duration::from_secs(args.shutdown_grace);
+    match http::serve(listener, app, shutdown_signal(), grace).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("HTTP server failed: {e}")),
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    eprintln!("clerk-mcp: shutting down");
 }

@@ -1,10 +1,14 @@
-use std::sync::{Arc, OnceLock};
+//! The MCP adapter: `tools/list` and `tools/call` over the [`Pipeline`]. It translates, and
+//! holds no rule of its own: which tools a request sees, validation, policy, result shaping and
+//! call events all happen in `clerk-tools`.
 
-use clerk_tools::{CallError, Toolkit};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clerk_tools::{CallError, ClientInfo, Pipeline, ToolContext};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -13,70 +17,135 @@ const INSTRUCTIONS: &str = "Manage a Clerk instance: users, organizations, membe
 To act on a person you only know by email or name, find them first with getUserList. \
 Lists are paginated: pass nextOffset back as offset while hasMore is true.";
 
-/// The MCP server: the toolkit's tools over `tools/list` and `tools/call`.
+/// Where a request's [`ToolContext`] comes from.
+#[derive(Clone, Debug)]
+enum Contexts {
+    /// One context for every request (stdio, an embedding program).
+    Fixed(Box<ToolContext>),
+    /// Each HTTP request carries its own, put in the request's extensions by the HTTP layer
+    /// (see [`crate::http`]); a request without one is refused.
+    PerRequest,
+}
+
+/// The MCP server: the pipeline's tools over `tools/list` and `tools/call`.
 #[derive(Clone)]
 pub struct ClerkServer {
-    toolkit: Arc<Toolkit>,
-    tools: Arc<OnceLock<Vec<Tool>>>,
+    pipeline: Pipeline,
+    /// MCP renderings of the registry's definitions, in registry order, built once.
+    tools: Arc<Vec<Tool>>,
+    contexts: Contexts,
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for ClerkServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClerkServer")
-            .field("toolkit", &self.toolkit)
+            .field("pipeline", &self.pipeline)
+            .field("contexts", &self.contexts)
             .finish()
     }
 }
 
 impl ClerkServer {
-    /// A server over a toolkit.
-    pub fn new(toolkit: Toolkit) -> Self {
+    /// A server whose every request runs with `context` (stdio).
+    pub fn new(pipeline: Pipeline, context: ToolContext) -> Self {
+        Self::build(pipeline, Contexts::Fixed(Box::new(context)))
+    }
+
+    /// A server over a [`Toolkit`](clerk_tools::Toolkit) and its default context.
+    pub fn from_toolkit(toolkit: clerk_tools::Toolkit) -> Self {
+        Self::new(toolkit.pipeline().clone(), toolkit.context().clone())
+    }
+
+    /// A server whose requests each bring their [`ToolContext`] in the HTTP request's
+    /// extensions (as the [`crate::http`] layer puts it there).
+    pub fn per_request(pipeline: Pipeline) -> Self {
+        Self::build(pipeline, Contexts::PerRequest)
+    }
+
+    fn build(pipeline: Pipeline, contexts: Contexts) -> Self {
+        let tools = pipeline
+            .registry()
+            .definitions()
+            .iter()
+            .map(|d| {
+                serde_json::from_value::<Tool>(d.clone())
+                    .expect("clerk-tools definitions are MCP Tool objects")
+            })
+            .collect();
         ClerkServer {
-            toolkit: Arc::new(toolkit),
-            tools: Arc::new(OnceLock::new()),
+            pipeline,
+            tools: Arc::new(tools),
+            contexts,
+            in_flight: Arc::new(AtomicUsize::new(0)),
         }
     }
 
-    /// The toolkit.
-    pub fn toolkit(&self) -> &Toolkit {
-        &self.toolkit
+    /// The pipeline.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
     }
 
-    /// The MCP tool definitions, built once.
+    /// Tool calls running now (for graceful shutdown).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Acquire)
+    }
+
+    /// Every MCP tool definition the registry serves (before the policy), in order.
     pub fn mcp_tools(&self) -> &[Tool] {
-        self.tools.get_or_init(|| {
-            self.toolkit
-                .tools()
-                .iter()
-                .map(|t| {
-                    Tool::new(t.name(), t.description(), t.input_schema())
-                        .with_title(t.title())
-                        .with_raw_output_schema(t.output_schema())
-                        .with_annotations(annotations(t.annotations()))
-                })
-                .collect()
-        })
+        &self.tools
+    }
+
+    /// The context this request runs with.
+    fn context(&self, request: &RequestContext<RoleServer>) -> Result<ToolContext, ErrorData> {
+        let mut ctx = match &self.contexts {
+            Contexts::Fixed(ctx) => ctx.for_new_request(),
+            Contexts::PerRequest => request
+                .extensions
+                .get::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<ToolContext>())
+                .cloned()
+                .ok_or_else(|| {
+                    ErrorData::internal_error(
+                        "this request carries no authenticated context (the HTTP layer is missing)",
+                        None,
+                    )
+                })?,
+        };
+        if ctx.client_info.is_none()
+            && let Some(info) = request.client_info()
+        {
+            ctx.client_info = Some(ClientInfo {
+                name: info.name.clone(),
+                version: Some(info.version.clone()),
+            });
+        }
+        Ok(ctx)
+    }
+
+    fn visible_tools(&self, ctx: &ToolContext) -> Vec<Tool> {
+        self.pipeline
+            .visible_indices(ctx)
+            .into_iter()
+            .map(|i| self.tools[i].clone())
+            .collect()
     }
 }
 
-/// MCP annotations, leaving out hints equal to MCP's defaults (readOnly false, destructive
-/// true, idempotent false, openWorld true) and those that do not apply to read-only tools.
-fn annotations(a: clerk_tools::Annotations) -> ToolAnnotations {
-    let mut out = ToolAnnotations::new();
-    if a.read_only_hint {
-        out = out.read_only(true);
-    } else {
-        if !a.destructive_hint {
-            out = out.destructive(false);
-        }
-        if a.idempotent_hint {
-            out = out.idempotent(true);
-        }
+/// Decrements the in-flight counter when a call ends, however it ends.
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn enter(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::AcqRel);
+        InFlight(counter.clone())
     }
-    if !a.open_world_hint {
-        out = out.open_world(false);
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
-    out
 }
 
 impl ServerHandler for ClerkServer {
@@ -89,39 +158,50 @@ impl ServerHandler for ClerkServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.mcp_tools().to_vec()))
+        let ctx = self.context(&context)?;
+        Ok(ListToolsResult::with_all_items(self.visible_tools(&ctx)))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.mcp_tools().iter().find(|t| t.name == name).cloned()
+        self.tools.iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let _in_flight = InFlight::enter(&self.in_flight);
+        let ctx = self.context(&context)?;
         let name = request.name.as_ref();
-        let started = std::time::Instant::now();
-        let result = self.toolkit.call(name, request.arguments).await;
-        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-        match result {
-            Ok(value) => {
-                tracing::debug!(tool = name, elapsed_ms, "tool call succeeded");
-                Ok(CallToolResult::structured(value).into())
+        // A cancelled request (notifications/cancelled, or the HTTP client going away) drops
+        // the call, which aborts a Clerk request that has not been answered yet.
+        let result = tokio::select! {
+            r = self.pipeline.call(&ctx, name, request.arguments) => r,
+            _ = context.ct.cancelled() => {
+                tracing::info!(tool = name, request_id = %ctx.request_id, "tool call cancelled by the client");
+                return Err(ErrorData::internal_error("request cancelled", None));
             }
-            Err(CallError::UnknownTool(n)) => Err(ErrorData::invalid_params(
-                format!(
-                    "Unknown tool: {n}. Available: {}",
-                    self.toolkit.names().join(", ")
-                ),
-                None,
-            )),
+        };
+        match result {
+            Ok(value) => Ok(CallToolResult::structured(value).into()),
+            Err(CallError::UnknownTool(n)) => {
+                let available: Vec<String> = self
+                    .visible_tools(&ctx)
+                    .into_iter()
+                    .map(|t| t.name.to_string())
+                    .collect();
+                Err(ErrorData::invalid_params(
+                    format!("Unknown tool: {n}. Available: {}", available.join(", ")),
+                    None,
+                ))
+            }
             Err(CallError::Tool(e)) => {
-                tracing::info!(tool = name, elapsed_ms, error = %e, "tool call failed");
-                Ok(CallToolResult::error(vec![ContentBlock::text(e.to_string())]).into())
+                let mut result = CallToolResult::error(vec![ContentBlock::text(e.to_string())]);
+                result.structured_content = Some(e.to_json());
+                Ok(result.into())
             }
         }
     }

@@ -53,6 +53,35 @@ pub enum ToolError {
         got: String,
     },
 
+    /// The policy refused this call (see [`Policy`](crate::Policy)).
+    #[error("{tool} is not permitted: {reason}{}", .missing.as_ref().map(|m| format!(" (needs {m})")).unwrap_or_default())]
+    Denied {
+        /// Tool name.
+        tool: String,
+        /// Why.
+        reason: String,
+        /// The permission or scope that would allow it, if one would.
+        missing: Option<String>,
+    },
+
+    /// The call did not finish in time; when it wrote, the change may or may not have been made.
+    #[error("{tool} did not finish within {seconds} s and was stopped")]
+    TimedOut {
+        /// Tool name.
+        tool: String,
+        /// The limit.
+        seconds: u64,
+    },
+
+    /// The tool failed in a way that is a bug of this server, not of the request.
+    #[error("{tool} failed inside the server ({message}); this is a bug, please report it")]
+    Internal {
+        /// Tool name.
+        tool: String,
+        /// What is known.
+        message: String,
+    },
+
     /// Clerk (or the network on the way) failed.
     #[error("{}", describe_api(.0))]
     Api(#[from] clerk_api::Error),
@@ -80,29 +109,76 @@ fn describe_api(e: &clerk_api::Error) -> String {
 }
 
 impl ToolError {
-    /// A structured view of the error, for clients that want fields rather than prose.
-    pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::json;
+    /// A machine-readable code: `invalid_arguments`, `forbidden` (caller pinning), `denied`
+    /// (policy), `timeout`, `internal`, `clerk_api_error` (Clerk answered with an error) or
+    /// `clerk_unreachable`.
+    pub fn code(&self) -> &'static str {
         match self {
-            ToolError::InvalidArguments { tool, errors } => json!({
-                "error": "invalid_arguments", "tool": tool, "fields": errors,
-                "message": self.to_string(),
-            }),
-            ToolError::Precondition(m) => json!({"error": "invalid_arguments", "message": m}),
-            ToolError::CallerMismatch { .. } => {
-                json!({"error": "forbidden", "message": self.to_string()})
-            }
-            ToolError::Api(clerk_api::Error::Api(api)) => json!({
-                "error": "clerk_api_error",
-                "status": api.status,
-                "errors": api.errors,
-                "clerkTraceId": api.clerk_trace_id,
-                "retryAfterSeconds": api.retry_after.map(|d| d.as_secs_f64().ceil() as u64),
-                "message": self.to_string(),
-            }),
-            ToolError::Api(other) => {
-                json!({"error": "clerk_unreachable", "message": other.to_string()})
-            }
+            ToolError::InvalidArguments { .. } | ToolError::Precondition(_) => "invalid_arguments",
+            ToolError::CallerMismatch { .. } => "forbidden",
+            ToolError::Denied { .. } => "denied",
+            ToolError::TimedOut { .. } => "timeout",
+            ToolError::Internal { .. } => "internal",
+            ToolError::Api(clerk_api::Error::Api(_)) => "clerk_api_error",
+            ToolError::Api(_) => "clerk_unreachable",
         }
+    }
+
+    /// Clerk's HTTP error answer, when Clerk answered with one.
+    pub fn clerk_error(&self) -> Option<&clerk_api::ApiError> {
+        match self {
+            ToolError::Api(clerk_api::Error::Api(api)) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// A structured view of the error, sent as a failed call's `structuredContent` beside the
+    /// text: `error` (the [`code`](Self::code)), `message` (the same text), and where they
+    /// apply `field` and `fields` (every bad argument), `clerkStatus`, `clerkCode`,
+    /// `clerkErrors` (Clerk's whole `errors[]`), `clerkTraceId`, `retryAfterSeconds`, `missing`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let mut out = serde_json::Map::new();
+        out.insert("error".into(), json!(self.code()));
+        out.insert("message".into(), json!(self.to_string()));
+        match self {
+            ToolError::InvalidArguments { tool, errors } => {
+                out.insert("tool".into(), json!(tool));
+                if let Some(first) = errors.iter().find(|e| !e.field.is_empty()) {
+                    out.insert("field".into(), json!(first.field));
+                }
+                out.insert("fields".into(), json!(errors));
+            }
+            ToolError::CallerMismatch { field, .. } => {
+                out.insert("field".into(), json!(field));
+            }
+            ToolError::Denied { tool, missing, .. } => {
+                out.insert("tool".into(), json!(tool));
+                if let Some(m) = missing {
+                    out.insert("missing".into(), json!(m));
+                }
+            }
+            ToolError::Api(clerk_api::Error::Api(api)) => {
+                out.insert("clerkStatus".into(), json!(api.status));
+                if let Some(code) = api.errors.first().map(|e| e.code.clone()) {
+                    out.insert("clerkCode".into(), json!(code));
+                }
+                if let Some(field) = api.errors.iter().find_map(|e| e.param_name()) {
+                    out.insert("field".into(), json!(field));
+                }
+                out.insert("clerkErrors".into(), json!(api.errors));
+                if let Some(t) = &api.clerk_trace_id {
+                    out.insert("clerkTraceId".into(), json!(t));
+                }
+                if let Some(d) = api.retry_after {
+                    out.insert(
+                        "retryAfterSeconds".into(),
+                        json!(d.as_secs_f64().ceil() as u64),
+                    );
+                }
+            }
+            _ => {}
+        }
+        Value::Object(out)
     }
 }

@@ -4,11 +4,20 @@
 //!
 //! Each tool has a name, a [`Category`], a title, a description, a JSON Schema for its input
 //! (derived with schemars from a typed input struct), an output schema, [`Annotations`]
-//! (read-only / destructive / idempotent / open-world) and an async call. The [`Toolkit`]
-//! selects tools with `--tools`-style patterns and a read-only switch, looks them up by name,
-//! calls them (validating arguments and shaping results for agents) and exports every definition
-//! as JSON for any agent framework. Nothing here depends on MCP: `clerk-mcp` and `clerkctl` are
-//! thin adapters over this crate.
+//! (read-only / destructive / idempotent / open-world) and an async call.
+//!
+//! * A [`Registry`] is the static part: the tools a front-end serves, selected once with
+//!   `--tools`-style patterns and a read-only switch, and one rendering of each definition.
+//! * A [`ToolContext`] is the per-call part: the tenant's Clerk client, the caller and how the
+//!   request was authenticated, a request id, the client application.
+//! * The [`Pipeline`] is the one entry point every front-end calls: visibility, caller pinning,
+//!   argument validation, the [`Policy`] (deny by default; [`AllowAll`] is the default policy),
+//!   the call (bounded, panics caught), result shaping, and one [`CallEvent`] per call for every
+//!   [`EventSink`]. Failures carry a structured view ([`ToolError::to_json`]).
+//! * A [`Toolkit`] is a pipeline plus a default context, for programs that just call tools.
+//!
+//! Nothing here depends on MCP: `clerk-mcp` (stdio and HTTP) and `clerkctl` are thin adapters
+//! over this crate.
 //!
 //! The names and argument names of `@clerk/agent-toolkit`'s 19 tools are kept, so its users can
 //! switch without changing a prompt.
@@ -29,15 +38,22 @@
 
 #![warn(missing_docs)]
 
+pub mod connect;
 mod context;
 mod error;
+pub mod event;
 pub mod output;
+mod pipeline;
+mod policy;
 mod registry;
 mod schema;
 mod tool;
 pub mod tools;
 
-pub use context::{Caller, ToolContext};
+pub use context::{AuthMethod, Caller, ClientInfo, ToolContext, new_request_id};
 pub use error::{FieldError, ToolError};
-pub use registry::{CallError, ScopeError, Toolkit, ToolkitOptions};
+pub use event::{CallEvent, EventSink, Outcome, TracingSink};
+pub use pipeline::{DEFAULT_CALL_TIMEOUT, Pipeline};
+pub use policy::{AllowAll, Decision, Policy};
+pub use registry::{CallError, Registry, ScopeError, Toolkit, ToolkitOptions};
 pub use tool::{Annotations, Category, JsonObject, Output, Tool, TypedTool};

@@ -1,17 +1,21 @@
-//! The [`Toolkit`]: the set of tools a front-end serves, chosen with `--tools` patterns and
-//! `--read-only`, with lookup by name, calls, and export of every definition as JSON.
+//! The [`Registry`]: the set of tools a front-end serves, chosen once with `--tools` patterns and
+//! `--read-only`, with lookup by name and one rendering of every definition; and the
+//! [`Toolkit`], a [`Pipeline`] plus a default context, for programs that just want to call tools.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use clerk_api::Client;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::context::{Caller, ToolContext};
 use crate::error::ToolError;
+use crate::event::EventSink;
+use crate::pipeline::Pipeline;
+use crate::policy::Policy;
 use crate::tool::{Category, JsonObject, Tool};
 
-/// How a toolkit is built.
+/// How a registry is built.
 #[derive(Debug, Clone)]
 pub struct ToolkitOptions {
     /// Scoping patterns, compatible with `@clerk/agent-toolkit`'s `--tools`: `*`, `users`,
@@ -24,7 +28,9 @@ pub struct ToolkitOptions {
     /// Keep `private_metadata` in results (removed everywhere by default).
     pub allow_private_metadata: bool,
     /// When the context has a caller, `userId` / `organizationId` arguments default to the
-    /// caller's and must not name anyone else. Default true.
+    /// caller's and must not name anyone else; tools pinned to an organization are hidden from
+    /// a caller with no active organization. Default true. This narrows what a signed-in
+    /// caller's calls can name; who may call what at all is the [`Policy`]'s decision.
     pub pin_to_caller: bool,
 }
 
@@ -51,77 +57,67 @@ pub struct ScopeError {
     pub categories: String,
 }
 
-/// Why [`Toolkit::call`] failed.
+/// Why a call failed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum CallError {
-    /// No tool of that name is served (unknown, or filtered out by scoping).
+    /// No tool of that name is served to this caller (unknown, filtered out by scoping, or
+    /// hidden by the policy: the three are not told apart).
     #[error("Unknown tool: {0}")]
     UnknownTool(String),
-    /// The tool ran and failed.
+    /// The tool was called and failed (arguments, policy, Clerk).
     #[error(transparent)]
     Tool(#[from] ToolError),
 }
 
-/// The tools a front-end serves, plus how to run them.
-#[derive(Clone)]
-pub struct Toolkit {
+/// The tools a front-end serves: selected once, immutable, shared by every request.
+pub struct Registry {
     tools: Vec<Arc<dyn Tool>>,
     index: HashMap<&'static str, usize>,
     options: ToolkitOptions,
-    context: ToolContext,
+    definitions: OnceLock<Vec<Value>>,
 }
 
-impl std::fmt::Debug for Toolkit {
+impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Toolkit")
+        f.debug_struct("Registry")
             .field("tools", &self.names())
             .field("options", &self.options)
-            .field("context", &self.context)
             .finish()
     }
 }
 
-impl Toolkit {
-    /// Every tool of this crate, scoped by `options`, calling Clerk with `client`.
-    pub fn new(client: Client, options: ToolkitOptions) -> Result<Self, ScopeError> {
-        Self::from_tools(crate::tools::all(), ToolContext::new(client), options)
+impl Registry {
+    /// Every tool of this crate, scoped by `options`.
+    pub fn new(options: ToolkitOptions) -> Result<Self, ScopeError> {
+        Self::from_tools(crate::tools::all(), options)
     }
 
-    /// A toolkit over the given tools (e.g. this crate's plus your own).
+    /// A registry over the given tools (e.g. this crate's plus your own), scoped by `options`.
+    /// Names must be unique: a later tool with the name of an earlier one is dropped.
     pub fn from_tools(
         tools: Vec<Arc<dyn Tool>>,
-        context: ToolContext,
         options: ToolkitOptions,
     ) -> Result<Self, ScopeError> {
         let selected = select(&tools, &options.tools)?;
-        let tools: Vec<Arc<dyn Tool>> = tools
-            .into_iter()
-            .zip(selected)
-            .filter(|(t, keep)| *keep && (!options.read_only || t.is_read_only()))
-            .map(|(t, _)| t)
-            .collect();
-        let index = tools
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name(), i))
-            .collect();
-        Ok(Toolkit {
-            tools,
+        let mut index = HashMap::with_capacity(tools.len());
+        let mut kept: Vec<Arc<dyn Tool>> = Vec::with_capacity(tools.len());
+        for (tool, keep) in tools.into_iter().zip(selected) {
+            if !keep || (options.read_only && !tool.is_read_only()) {
+                continue;
+            }
+            if index.contains_key(tool.name()) {
+                tracing::warn!(tool = tool.name(), "duplicate tool name; keeping the first");
+                continue;
+            }
+            index.insert(tool.name(), kept.len());
+            kept.push(tool);
+        }
+        Ok(Registry {
+            tools: kept,
             index,
             options,
-            context,
+            definitions: OnceLock::new(),
         })
-    }
-
-    /// The default context (client, caller) calls run with.
-    pub fn context(&self) -> &ToolContext {
-        &self.context
-    }
-
-    /// Sets the caller of the default context.
-    pub fn with_caller(mut self, caller: Caller) -> Self {
-        self.context.caller = Some(caller);
-        self
     }
 
     /// The options it was built with.
@@ -139,46 +135,20 @@ impl Toolkit {
         self.tools.iter().map(|t| t.name()).collect()
     }
 
+    /// A tool and its position by name.
+    pub fn lookup(&self, name: &str) -> Option<(usize, &Arc<dyn Tool>)> {
+        self.index.get(name).map(|&i| (i, &self.tools[i]))
+    }
+
     /// A tool by name.
     pub fn get(&self, name: &str) -> Option<&Arc<dyn Tool>> {
-        self.index.get(name).map(|&i| &self.tools[i])
+        self.lookup(name).map(|(_, t)| t)
     }
 
-    /// Every definition as MCP `Tool` JSON, an array any agent framework can consume.
-    pub fn definitions(&self) -> Value {
-        Value::Array(self.tools.iter().map(|t| t.definition()).collect())
-    }
-
-    /// Calls a tool with the default context.
-    pub async fn call(&self, name: &str, args: Option<JsonObject>) -> Result<Value, CallError> {
-        self.call_with(&self.context, name, args).await
-    }
-
-    /// Calls a tool with an explicit context (per-request client / caller). Arguments are
-    /// validated against the tool's input schema, pinned to the caller when one is set, and the
-    /// result is shaped for output (nulls and empties dropped, `private_metadata` removed unless
-    /// allowed).
-    pub async fn call_with(
-        &self,
-        ctx: &ToolContext,
-        name: &str,
-        args: Option<JsonObject>,
-    ) -> Result<Value, CallError> {
-        let tool = self
-            .get(name)
-            .ok_or_else(|| CallError::UnknownTool(name.to_string()))?;
-        let mut args = args.unwrap_or_default();
-        if self.options.pin_to_caller
-            && let Some(caller) = &ctx.caller
-        {
-            pin(tool.as_ref(), caller, &mut args)?;
-        }
-        let raw = tool.call(ctx, args).await?;
-        Ok(crate::output::shape(
-            raw,
-            tool.output(),
-            self.options.allow_private_metadata,
-        ))
+    /// Every definition ([`Tool::definition`]), in order, rendered once.
+    pub fn definitions(&self) -> &[Value] {
+        self.definitions
+            .get_or_init(|| self.tools.iter().map(|t| t.definition()).collect())
     }
 
     /// A Markdown table of the tools (name, category, annotations, description), for docs.
@@ -205,34 +175,128 @@ impl Toolkit {
     }
 }
 
-/// Pins the tool's caller arguments (`userId`, `organizationId`) to the caller.
-fn pin(tool: &dyn Tool, caller: &Caller, args: &mut Map<String, Value>) -> Result<(), ToolError> {
-    for &field in tool.pinned_args() {
-        let expected = match field {
-            "userId" => Some(&caller.user_id),
-            "organizationId" => caller.organization_id.as_ref(),
-            _ => None,
-        };
-        let Some(expected) = expected else { continue };
-        match args.get(field) {
-            None | Some(Value::Null) => {
-                args.insert(field.to_string(), Value::String(expected.clone()));
-            }
-            Some(Value::String(got)) if got == expected => {}
-            Some(other) => {
-                return Err(ToolError::CallerMismatch {
-                    field: if field == "userId" {
-                        "userId"
-                    } else {
-                        "organizationId"
-                    },
-                    expected: expected.clone(),
-                    got: other.to_string(),
-                });
-            }
-        }
+/// A [`Pipeline`] and a default [`ToolContext`]: the simplest way for a program to call tools.
+///
+/// Every call still goes through the one pipeline (visibility, validation, policy, call, result
+/// shaping, call event); [`Toolkit::call_with`] takes a per-request context.
+#[derive(Clone)]
+pub struct Toolkit {
+    pipeline: Pipeline,
+    context: ToolContext,
+}
+
+impl std::fmt::Debug for Toolkit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Toolkit")
+            .field("pipeline", &self.pipeline)
+            .field("context", &self.context)
+            .finish()
     }
-    Ok(())
+}
+
+impl Toolkit {
+    /// Every tool of this crate, scoped by `options`, calling Clerk with `client`.
+    pub fn new(client: Client, options: ToolkitOptions) -> Result<Self, ScopeError> {
+        Self::from_tools(crate::tools::all(), ToolContext::new(client), options)
+    }
+
+    /// A toolkit over the given tools (e.g. this crate's plus your own).
+    pub fn from_tools(
+        tools: Vec<Arc<dyn Tool>>,
+        context: ToolContext,
+        options: ToolkitOptions,
+    ) -> Result<Self, ScopeError> {
+        Ok(Toolkit {
+            pipeline: Pipeline::new(Registry::from_tools(tools, options)?),
+            context,
+        })
+    }
+
+    /// A toolkit over a pipeline you configured.
+    pub fn from_pipeline(pipeline: Pipeline, context: ToolContext) -> Self {
+        Toolkit { pipeline, context }
+    }
+
+    /// Replaces the policy (default [`AllowAll`](crate::AllowAll)).
+    pub fn with_policy(mut self, policy: impl Policy) -> Self {
+        self.pipeline = self.pipeline.with_policy(policy);
+        self
+    }
+
+    /// Adds a sink for call events.
+    pub fn with_sink(mut self, sink: impl EventSink) -> Self {
+        self.pipeline = self.pipeline.with_sink(sink);
+        self
+    }
+
+    /// The pipeline every call goes through.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        self.pipeline.registry()
+    }
+
+    /// The default context (client, caller) calls run with.
+    pub fn context(&self) -> &ToolContext {
+        &self.context
+    }
+
+    /// Sets the caller of the default context.
+    pub fn with_caller(mut self, caller: Caller) -> Self {
+        self.context.caller = Some(caller);
+        self
+    }
+
+    /// The options it was built with.
+    pub fn options(&self) -> &ToolkitOptions {
+        self.registry().options()
+    }
+
+    /// The tools served (before the policy), in a stable order.
+    pub fn tools(&self) -> &[Arc<dyn Tool>] {
+        self.registry().tools()
+    }
+
+    /// Tool names, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.registry().names()
+    }
+
+    /// A tool by name.
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Tool>> {
+        self.registry().get(name)
+    }
+
+    /// The definitions visible to the default context as MCP `Tool` JSON, an array any agent
+    /// framework can consume.
+    pub fn definitions(&self) -> Value {
+        Value::Array(self.pipeline.definitions_for(&self.context))
+    }
+
+    /// Calls a tool with the default context (a fresh request id per call).
+    pub async fn call(&self, name: &str, args: Option<JsonObject>) -> Result<Value, CallError> {
+        self.pipeline
+            .call(&self.context.for_new_request(), name, args)
+            .await
+    }
+
+    /// Calls a tool with an explicit context (per-request client, caller, request id).
+    pub async fn call_with(
+        &self,
+        ctx: &ToolContext,
+        name: &str,
+        args: Option<JsonObject>,
+    ) -> Result<Value, CallError> {
+        self.pipeline.call(ctx, name, args).await
+    }
+
+    /// A Markdown table of the tools, for docs.
+    pub fn markdown_table(&self) -> String {
+        self.registry().markdown_table()
+    }
 }
 
 /// Which tools the patterns keep (all when there are none).

@@ -102,6 +102,28 @@ impl Annotations {
         }
     }
 
+    /// The annotations as MCP JSON, leaving out hints equal to MCP's defaults (`readOnlyHint`
+    /// false, `destructiveHint` true, `idempotentHint` false, `openWorldHint` true) and those
+    /// that do not apply to read-only tools: what a client would assume anyway costs context
+    /// and says nothing.
+    pub fn to_mcp(self) -> Value {
+        let mut m = serde_json::Map::new();
+        if self.read_only_hint {
+            m.insert("readOnlyHint".into(), Value::Bool(true));
+        } else {
+            if !self.destructive_hint {
+                m.insert("destructiveHint".into(), Value::Bool(false));
+            }
+            if self.idempotent_hint {
+                m.insert("idempotentHint".into(), Value::Bool(true));
+            }
+        }
+        if !self.open_world_hint {
+            m.insert("openWorldHint".into(), Value::Bool(false));
+        }
+        Value::Object(m)
+    }
+
     /// The same, marked as reaching outside the instance (emails sent to people).
     pub const fn open_world(self) -> Annotations {
         Annotations {
@@ -152,8 +174,23 @@ pub trait Tool: Send + Sync + 'static {
     fn input_schema(&self) -> Arc<JsonObject>;
     /// JSON Schema of the structured result.
     fn output_schema(&self) -> Arc<JsonObject>;
-    /// Runs the tool. `args` are validated against the input schema first; the result is the
-    /// raw Clerk JSON (the [`Toolkit`](crate::Toolkit) shapes it for output).
+    /// Checks `args` against the input schema and returns them ready for [`Tool::call`]:
+    /// explicit nulls are dropped (models send null for optional arguments), every bad field is
+    /// reported at once, undeclared arguments are rejected. The default compiles the schema on
+    /// every call; [`TypedTool`] compiles it once.
+    fn validate(&self, args: JsonObject) -> Result<JsonObject, ToolError> {
+        let schema = Value::Object((*self.input_schema()).clone());
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .map_err(|e| {
+                ToolError::Precondition(format!("the tool's input schema is invalid: {e}"))
+            })?;
+        validate_with(&validator, self.name(), &self.input_schema(), args)
+    }
+
+    /// Runs the tool on arguments that [`Tool::validate`] accepted. The result is the raw
+    /// Clerk JSON (the [`Pipeline`](crate::Pipeline) shapes it for output).
     fn call<'a>(
         &'a self,
         ctx: &'a ToolContext,
@@ -171,7 +208,10 @@ pub trait Tool: Send + Sync + 'static {
     }
 
     /// The definition as MCP's `Tool` JSON (`name`, `title`, `description`, `inputSchema`,
-    /// `outputSchema`, `annotations`).
+    /// `outputSchema`, `annotations`): the one rendering of a tool, served by `tools/list`,
+    /// exported by [`Toolkit::definitions`](crate::Toolkit::definitions) and shown by
+    /// `clerkctl tools --json`. Annotation hints equal to MCP's defaults are left out
+    /// (see [`Annotations::to_mcp`]).
     fn definition(&self) -> Value {
         json!({
             "name": self.name(),
@@ -179,9 +219,35 @@ pub trait Tool: Send + Sync + 'static {
             "description": self.description(),
             "inputSchema": Value::Object((*self.input_schema()).clone()),
             "outputSchema": Value::Object((*self.output_schema()).clone()),
-            "annotations": self.annotations(),
+            "annotations": self.annotations().to_mcp(),
         })
     }
+}
+
+/// Validates `args` with a compiled validator (see [`Tool::validate`]).
+pub(crate) fn validate_with(
+    validator: &jsonschema::Validator,
+    tool: &str,
+    schema: &JsonObject,
+    mut args: JsonObject,
+) -> Result<JsonObject, ToolError> {
+    args.retain(|_, v| !v.is_null());
+    let value = Value::Object(args);
+    let mut errors: Vec<FieldError> = validator
+        .iter_errors(&value)
+        .map(|e| schema::field_error(&e, schema))
+        .collect();
+    if errors.is_empty() {
+        return match value {
+            Value::Object(args) => Ok(args),
+            _ => unreachable!("built from an object"),
+        };
+    }
+    errors.dedup();
+    Err(ToolError::InvalidArguments {
+        tool: tool.to_string(),
+        errors,
+    })
 }
 
 type Handler<I> =
@@ -257,28 +323,18 @@ where
     }
 
     /// Validates `args` against the input schema and decodes them.
-    pub fn parse(&self, mut args: JsonObject) -> Result<I, ToolError> {
-        // An explicit null means "not given" (models often send null for optional arguments).
-        args.retain(|_, v| !v.is_null());
-        let value = Value::Object(args);
-        let mut errors: Vec<FieldError> = self
-            .validator()
-            .iter_errors(&value)
-            .map(|e| schema::field_error(&e, &self.input_schema()))
-            .collect();
-        if errors.is_empty() {
-            match serde_json::from_value::<I>(value) {
-                Ok(input) => return Ok(input),
-                Err(e) => errors.push(FieldError {
-                    field: String::new(),
-                    message: e.to_string(),
-                }),
-            }
-        }
-        errors.dedup();
-        Err(ToolError::InvalidArguments {
+    pub fn parse(&self, args: JsonObject) -> Result<I, ToolError> {
+        let args = validate_with(self.validator(), self.name, &self.input_schema(), args)?;
+        self.decode(args)
+    }
+
+    fn decode(&self, args: JsonObject) -> Result<I, ToolError> {
+        serde_json::from_value::<I>(Value::Object(args)).map_err(|e| ToolError::InvalidArguments {
             tool: self.name.to_string(),
-            errors,
+            errors: vec![FieldError {
+                field: String::new(),
+                message: e.to_string(),
+            }],
         })
     }
 }
@@ -318,13 +374,16 @@ where
             .get_or_init(|| Arc::new(schema::output_schema(self.output)))
             .clone()
     }
+    fn validate(&self, args: JsonObject) -> Result<JsonObject, ToolError> {
+        validate_with(self.validator(), self.name, &self.input_schema(), args)
+    }
     fn call<'a>(
         &'a self,
         ctx: &'a ToolContext,
         args: JsonObject,
     ) -> BoxFuture<'a, Result<Value, ToolError>> {
         Box::pin(async move {
-            let input = self.parse(args)?;
+            let input = self.decode(args)?;
             (self.handler)(ctx.clone(), input).await
         })
     }

@@ -7,7 +7,6 @@ use clerk_api::invitations::CreateInvitation;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::organizations::InvitationStatusInput;
 use super::{DEFAULT_LIMIT, bulk_result, list_result, to_value};
 use crate::tool::{Annotations, Category::Invitations, Output, Tool, TypedTool};
 
@@ -37,12 +36,20 @@ pub struct RevokeInvitationInput {
     pub invitation_id: String,
 }
 
+fn invitation_status(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    super::enum_schema(
+        clerk_api::invitations::INVITATION_STATUS_FILTERS,
+        "Only invitations with this status.",
+    )
+}
+
 /// Arguments of `getInvitationList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetInvitationListInput {
-    /// Only invitations with this status.
-    pub status: Option<InvitationStatusInput>,
+    #[serde(default)]
+    #[schemars(schema_with = "invitation_status")]
+    pub status: Option<String>,
     /// Search invited email addresses.
     pub query: Option<String>,
     /// Page size (default 10).
@@ -128,7 +135,7 @@ pub(super) fn more() -> Vec<Arc<dyn Tool>> {
                 let offset = i.offset.unwrap_or(0);
                 let mut req = ctx.client.invitations().list().limit(limit).offset(offset);
                 if let Some(s) = i.status {
-                    req = req.status(s.as_str());
+                    req = req.status(s);
                 }
                 if let Some(q) = &i.query {
                     req = req.query(q);

@@ -29,6 +29,16 @@ pub fn all() -> Vec<Arc<dyn Tool>> {
     v
 }
 
+/// A string schema whose allowed values come from clerk-api (so a tool never offers a value the
+/// Backend API does not accept).
+pub(crate) fn enum_schema(values: &[&str], description: &str) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "enum": values,
+        "description": description,
+    })
+}
+
 /// Default page size of list tools.
 pub(crate) const DEFAULT_LIMIT: u32 = 10;
 

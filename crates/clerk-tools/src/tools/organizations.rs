@@ -207,29 +207,11 @@ pub struct GetMembershipListInput {
     pub offset: Option<u32>,
 }
 
-/// Invitation status.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum InvitationStatusInput {
-    // Waiting for the invitee.
-    Pending,
-    // Accepted.
-    Accepted,
-    // Revoked.
-    Revoked,
-    // Expired.
-    Expired,
-}
-
-impl InvitationStatusInput {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-        }
-    }
+fn organization_invitation_status(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    super::enum_schema(
+        clerk_api::organization_invitations::ORGANIZATION_INVITATION_STATUS_FILTERS,
+        "Only invitations with this status.",
+    )
 }
 
 /// Arguments of `getOrganizationInvitationList`.
@@ -239,8 +221,9 @@ pub struct GetOrganizationInvitationListInput {
     /// Organization id (org_…).
     #[schemars(length(min = 1))]
     pub organization_id: String,
-    /// Only invitations with this status.
-    pub status: Option<InvitationStatusInput>,
+    #[serde(default)]
+    #[schemars(schema_with = "organization_invitation_status")]
+    pub status: Option<String>,
     /// Page size (default 10).
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
@@ -618,7 +601,7 @@ pub(super) fn more() -> Vec<Arc<dyn Tool>> {
                         .limit(limit)
                         .offset(offset);
                     if let Some(s) = i.status {
-                        req = req.status([s.as_str()]);
+                        req = req.status([s]);
                     }
                     list_result(req.send().await?, offset, limit)
                 },

@@ -8,41 +8,11 @@ use serde::Deserialize;
 use super::{DEFAULT_LIMIT, list_result, to_value};
 use crate::tool::{Annotations, Category::Sessions, Output, Tool, TypedTool};
 
-/// Session status.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SessionStatusInput {
-    // Signed in.
-    Active,
-    // Revoked.
-    Revoked,
-    // Signed out.
-    Ended,
-    // Expired.
-    Expired,
-    // Removed.
-    Removed,
-    // Abandoned.
-    Abandoned,
-    // Replaced.
-    Replaced,
-    // Waiting for a session task.
-    Pending,
-}
-
-impl SessionStatusInput {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Abandoned => "abandoned",
-            Self::Replaced => "replaced",
-            Self::Pending => "pending",
-        }
-    }
+fn session_status(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    super::enum_schema(
+        clerk_api::sessions::SESSION_STATUS_FILTERS,
+        "Only sessions with this status, e.g. active.",
+    )
 }
 
 /// Arguments of `getSessionList`.
@@ -52,8 +22,9 @@ pub struct GetSessionListInput {
     /// The user whose sessions to list (`user_…`).
     #[schemars(length(min = 1))]
     pub user_id: String,
-    /// Only sessions with this status, e.g. active.
-    pub status: Option<SessionStatusInput>,
+    #[serde(default)]
+    #[schemars(schema_with = "session_status")]
+    pub status: Option<String>,
     /// Page size (default 10).
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
@@ -92,7 +63,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
                         .limit(limit)
                         .offset(offset);
                     if let Some(s) = i.status {
-                        req = req.status(s.as_str());
+                        req = req.status(s);
                     }
                     list_result(req.send().await?, offset, limit)
                 },

@@ -1,0 +1,132 @@
+//! The one place where a front-end turns its flags and environment into a Clerk [`Client`]:
+//! `clerk-mcp` and `clerkctl` both call [`connect`].
+//!
+//! The key comes from `--secret-key` (discouraged: other users of the machine can read a
+//! command line) or `CLERK_SECRET_KEY`; the origin from `--api-url` or `CLERK_API_URL`. With
+//! `emulator` set (cargo feature `emulator`, on in both binaries by default) an embedded
+//! offline emulator with demo data is started instead and the client points at it.
+
+use clerk_api::{Client, SecretKey};
+
+/// What the front-end was told.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// A key given on the command line (wins over `CLERK_SECRET_KEY`).
+    pub secret_key: Option<SecretKey>,
+    /// An API origin given on the command line (wins over `CLERK_API_URL`).
+    pub api_url: Option<String>,
+    /// Run on an embedded emulator.
+    pub emulator: bool,
+    /// No key is needed: every request brings its own (an HTTP server in public mode). The
+    /// client built then carries no key; derive per-request clients with
+    /// [`Client::with_secret_key`].
+    pub keyless: bool,
+    /// Appended to the User-Agent, e.g. `clerk-mcp/0.1.0`.
+    pub user_agent: String,
+}
+
+/// A client, and the embedded emulator it talks to (kept alive as long as this is).
+pub struct Connection {
+    /// The client.
+    pub client: Client,
+    /// The embedded emulator's URL, when one runs.
+    pub emulator_url: Option<String>,
+    #[cfg(feature = "emulator")]
+    _emulator: Option<clerk_emulator::Emulator>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("client", &self.client)
+            .field("emulator_url", &self.emulator_url)
+            .finish()
+    }
+}
+
+/// Why no client could be built. The messages say what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// No key anywhere.
+    #[error(
+        "no Clerk secret key. Set CLERK_SECRET_KEY=sk_… in the environment (in Claude Desktop / Cursor: the \"env\" of this server's config), or use --emulator to try it on an offline emulator with demo data"
+    )]
+    NoKey,
+    /// An empty key.
+    #[error("the Clerk secret key is empty; set CLERK_SECRET_KEY=sk_…")]
+    EmptyKey,
+    /// `--emulator` in a build without the emulator.
+    #[error(
+        "this build has no embedded emulator (built without the `emulator` feature); run `clerkctl emulator serve` from a full build and point CLERK_API_URL at it"
+    )]
+    NoEmulator,
+    /// The emulator did not start.
+    #[error("could not start the embedded emulator: {0}")]
+    Emulator(String),
+    /// The client configuration is invalid (e.g. a malformed URL).
+    #[error(transparent)]
+    Config(#[from] clerk_api::Error),
+}
+
+/// Builds the client the options describe.
+pub async fn connect(options: &ConnectOptions) -> Result<Connection, ConnectError> {
+    if options.emulator {
+        return connect_emulator(options).await;
+    }
+    let key = if options.keyless {
+        SecretKey::new("")
+    } else {
+        let key = options
+            .secret_key
+            .clone()
+            .or_else(SecretKey::from_env)
+            .ok_or(ConnectError::NoKey)?;
+        if key.is_empty() {
+            return Err(ConnectError::EmptyKey);
+        }
+        key
+    };
+    let mut builder = Client::builder(key);
+    let url = options
+        .api_url
+        .clone()
+        .or_else(|| std::env::var("CLERK_API_URL").ok());
+    if let Some(url) = url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        builder = builder.api_url(url);
+    }
+    let client = builder.user_agent_suffix(&options.user_agent).build()?;
+    Ok(Connection {
+        client,
+        emulator_url: None,
+        #[cfg(feature = "emulator")]
+        _emulator: None,
+    })
+}
+
+#[cfg(feature = "emulator")]
+async fn connect_emulator(options: &ConnectOptions) -> Result<Connection, ConnectError> {
+    let emulator = clerk_emulator::Emulator::start(clerk_emulator::EmulatorConfig::default())
+        .await
+        .map_err(|e| ConnectError::Emulator(e.to_string()))?;
+    tracing::info!(url = %emulator.url(), "running on the embedded Clerk emulator (demo data)");
+    let key = if options.keyless {
+        SecretKey::new("")
+    } else {
+        SecretKey::new(emulator.secret_key())
+    };
+    let client = Client::builder(key)
+        .api_url(emulator.url())
+        .user_agent_suffix(&options.user_agent)
+        .build()?;
+    Ok(Connection {
+        client,
+        emulator_url: Some(emulator.url().to_string()),
+        _emulator: Some(emulator),
+    })
+}
+
+#[cfg(not(feature = "emulator"))]
+async fn connect_emulator(_options: &ConnectOptions) -> Result<Connection, ConnectError> {
+    Err(ConnectError::NoEmulator)
+}
