@@ -35,6 +35,7 @@
 mod args;
 mod connect;
 mod dynamic;
+#[cfg(feature = "emulator")]
 mod emulator_cmd;
 mod failure;
 mod output;
@@ -178,12 +179,24 @@ fn run(tree: &Toolkit, matches: &clap::ArgMatches) -> Result<(), Failure> {
         Builtin::Emulator {
             command: EmulatorCommand::Serve(serve),
         } => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::runtime(format!("could not start the async runtime: {e}")))?;
-            runtime.block_on(emulator_cmd::serve(serve))
+            #[cfg(feature = "emulator")]
+            {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .map_err(|e| {
+                        Failure::runtime(format!("could not start the async runtime: {e}"))
+                    })?;
+                runtime.block_on(emulator_cmd::serve(serve))
+            }
+            #[cfg(not(feature = "emulator"))]
+            {
+                let _ = serve;
+                Err(Failure::usage(
+                    "this build of clerkctl has no emulator (built without the `emulator` feature)",
+                ))
+            }
         }
     }
 }
