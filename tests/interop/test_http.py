@@ -26,7 +26,9 @@ def free_port() -> int:
 def server(binary, *args, env=None):
     """Starts `clerk-mcp --http 127.0.0.1:PORT ARGS`, waits for /health, yields the base URL."""
     port = free_port()
-    full_env = {**os.environ, "CLERK_MCP_LOG": "warn", **(env or {})}
+    inherited = {k: v for k, v in os.environ.items()
+                 if k not in ("CLERK_SECRET_KEY", "CLERK_API_URL", "CLERK_MCP_HTTP_TOKEN")}
+    full_env = {**inherited, "CLERK_MCP_LOG": "warn", **(env or {})}
     proc = subprocess.Popen(
         [binary, "--http", f"127.0.0.1:{port}", *args],
         env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
