@@ -142,6 +142,32 @@ struct Shared {
 pub fn app(pipeline: Pipeline, client: Client, options: HttpOptions) -> HttpApp {
     let cancel = CancellationToken::new();
     let server = ClerkServer::per_request(pipeline.clone());
+    let tools = pipeline.registry().tools().len();
+    let router = router_with(server.clone(), client, tools, options, &cancel);
+    HttpApp {
+        router,
+        server,
+        cancel,
+    }
+}
+
+/// The same front-end (Host/Origin checks, bearer token, key modes, the per-request
+/// [`ToolContext`] in the request's extensions, body limit, `/health`, panic safety) around any
+/// rmcp server `handler`; [`app`] uses it with [`ClerkServer`]. `tools` is what `/health`
+/// reports; cancelling `cancel` ends every session and SSE stream.
+///
+/// This is how the conformance example (`examples/conformance_server.rs`) puts the MCP suite's
+/// fixture tools behind exactly the HTTP layer production uses.
+pub fn router_with<S>(
+    handler: S,
+    client: Client,
+    tools: usize,
+    options: HttpOptions,
+    cancel: &CancellationToken,
+) -> Router
+where
+    S: rmcp::ServerHandler + Clone + Send + Sync + 'static,
+{
     let mut hosts: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect();
     hosts.extend(options.allowed_hosts.iter().cloned());
     let mut origins: Vec<String> = ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"]
@@ -158,15 +184,14 @@ pub fn app(pipeline: Pipeline, client: Client, options: HttpOptions) -> HttpApp 
         .with_cancellation_token(cancel.child_token());
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
-    let factory = server.clone();
-    let mcp = StreamableHttpService::new(move || Ok(factory.clone()), Arc::new(sessions), config);
+    let mcp = StreamableHttpService::new(move || Ok(handler.clone()), Arc::new(sessions), config);
     let shared = Arc::new(Shared {
-        tools: pipeline.registry().tools().len(),
+        tools,
         options,
         client,
         health: Mutex::new(None),
     });
-    let router = Router::new()
+    Router::new()
         .nest_service("/mcp", mcp)
         .layer(middleware::from_fn_with_state(shared.clone(), authenticate))
         .route("/health", get(health))
@@ -175,12 +200,7 @@ pub fn app(pipeline: Pipeline, client: Client, options: HttpOptions) -> HttpApp 
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
         ))
-        .with_state(shared);
-    HttpApp {
-        router,
-        server,
-        cancel,
-    }
+        .with_state(shared)
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
