@@ -50,6 +50,7 @@ pub mod organization_invitations;
 pub mod organization_memberships;
 pub mod organizations;
 pub mod phone_numbers;
+pub mod secret;
 pub mod sessions;
 pub mod users;
 
@@ -58,6 +59,7 @@ pub use error::{ApiError, ClerkErrorBody, ClerkErrorEntry, Error, Result};
 pub use models::*;
 pub use pagination::{MAX_PAGE_SIZE, Page};
 pub use query::Query;
+pub use secret::Secret;
 
 /// Re-exported so callers can use [`Client::send_raw`] without depending on `reqwest`.
 pub use reqwest::Method;

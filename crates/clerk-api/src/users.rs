@@ -25,6 +25,7 @@ use crate::models::{
     OrganizationMembership, TrustedDevice, User, VerifyResult,
 };
 use crate::pagination::{ListRequest, Page, array_filters, list_builder, scalar_filters};
+use crate::secret::Secret;
 
 impl Client {
     /// Users of the instance.
@@ -496,10 +497,10 @@ pub struct CreateUser {
     pub username: Option<String>,
     /// Plain-text password (at least 8 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// Password hash imported from another system (with `password_hasher`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password_digest: Option<String>,
+    pub password_digest: Option<Secret>,
     /// Hasher of `password_digest`, e.g. `bcrypt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<String>,
@@ -511,10 +512,10 @@ pub struct CreateUser {
     pub skip_password_requirement: Option<bool>,
     /// TOTP secret to import.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub totp_secret: Option<String>,
+    pub totp_secret: Option<Secret>,
     /// Backup codes to import.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub backup_codes: Vec<String>,
+    pub backup_codes: Vec<Secret>,
     /// Public metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<Metadata>,
@@ -589,10 +590,10 @@ pub struct UpdateUser {
     pub profile_image_id: Option<String>,
     /// New password.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// New password hash (with `password_hasher`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub password_digest: Option<String>,
+    pub password_digest: Option<Secret>,
     /// Hasher of `password_digest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<String>,
@@ -604,10 +605,10 @@ pub struct UpdateUser {
     pub sign_out_of_other_sessions: Option<bool>,
     /// TOTP secret.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub totp_secret: Option<String>,
+    pub totp_secret: Option<Secret>,
     /// Backup codes.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
+    pub backup_codes: Option<Vec<Secret>>,
     /// Whether the user may delete themselves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_self_enabled: Option<bool>,

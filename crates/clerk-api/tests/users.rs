@@ -374,7 +374,10 @@ async fn oauth_access_tokens_are_paginated() {
         .await
         .unwrap();
     assert_eq!(page.total_count, Some(1));
-    assert_eq!(page.data[0].token.as_deref(), Some("ya29.token"));
+    assert_eq!(
+        page.data[0].token.as_ref().map(clerk_api::Secret::expose),
+        Some("ya29.token")
+    );
 }
 
 #[tokio::test]
@@ -537,6 +540,60 @@ async fn update_user() {
         .await
         .unwrap();
     assert_eq!(u.id, "user_1");
+}
+
+/// Passwords, digests, TOTP secrets, backup codes and provider tokens are sent to Clerk as
+/// plain strings but never appear in `Debug` output (logs, panics, errors).
+#[test]
+fn secrets_never_appear_in_debug() {
+    let create = CreateUser {
+        username: Some("ada".into()),
+        password: Some("hunter2-create".into()),
+        password_digest: Some("$2a$10$digestdigest".into()),
+        totp_secret: Some("JBSWY3DPEHPK3PXP".into()),
+        backup_codes: vec!["backup-one".into()],
+        ..Default::default()
+    };
+    let update = UpdateUser {
+        password: Some("hunter2-update".into()),
+        totp_secret: Some("JBSWY3DPEHPK3PXQ".into()),
+        backup_codes: Some(vec!["backup-two".into()]),
+        ..Default::default()
+    };
+    let token: clerk_api::OAuthAccessToken = serde_json::from_value(json!({
+        "token": "ya29.provider-token", "token_secret": "oauth1-secret", "provider": "oauth_google"
+    }))
+    .unwrap();
+    let phone: clerk_api::PhoneNumber = serde_json::from_value(json!({
+        "id": "idn_1", "phone_number": "+15555550100", "backup_codes": ["backup-three"],
+        "created_at": 1, "updated_at": 1
+    }))
+    .unwrap();
+    let debug = format!("{create:?} {update:?} {token:?} {phone:?} {create:#?}");
+    for secret in [
+        "hunter2",
+        "digestdigest",
+        "JBSWY3DP",
+        "backup-",
+        "ya29",
+        "oauth1-secret",
+    ] {
+        assert!(
+            !debug.contains(secret),
+            "{secret} leaked into Debug: {debug}"
+        );
+    }
+    assert!(
+        debug.contains("ada") && debug.contains("oauth_google") && debug.contains("+15555550100")
+    );
+    // ...and they still go to Clerk as they are.
+    let body = serde_json::to_value(&create).unwrap();
+    assert_eq!(body["password"], "hunter2-create");
+    assert_eq!(body["backup_codes"], json!(["backup-one"]));
+    assert_eq!(
+        token.token.as_ref().map(clerk_api::Secret::expose),
+        Some("ya29.provider-token")
+    );
 }
 
 #[tokio::test]

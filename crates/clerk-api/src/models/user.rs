@@ -1,3 +1,4 @@
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -198,7 +199,7 @@ pub struct PhoneNumber {
     #[serde(deserialize_with = "null_default")]
     pub linked_to: Vec<IdentificationLink>,
     /// Backup codes, when just generated.
-    pub backup_codes: Option<Vec<String>>,
+    pub backup_codes: Option<Vec<Secret>>,
     /// Creation time (Unix ms).
     pub created_at: i64,
     /// Last update (Unix ms).
@@ -296,7 +297,7 @@ pub struct OAuthAccessToken {
     /// Provider user id.
     pub provider_user_id: Option<String>,
     /// The access token.
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// Provider, e.g. `oauth_google`.
     pub provider: Option<String>,
     /// Public metadata.
@@ -307,7 +308,7 @@ pub struct OAuthAccessToken {
     /// Scopes granted.
     pub scopes: Option<Vec<String>>,
     /// OAuth 1 token secret.
-    pub token_secret: Option<String>,
+    pub token_secret: Option<Secret>,
     /// Expiry (Unix seconds).
     pub expires_at: Option<i64>,
     /// Unknown fields.

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use clerk_api::Metadata;
 use clerk_api::users::{CreateUser, UpdateUser, UserMetadata};
+use clerk_api::{Metadata, Secret};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
@@ -128,7 +128,8 @@ pub struct CreateUserInput {
     /// Last name.
     pub last_name: Option<String>,
     /// Password (8+ characters). Omit to create a passwordless user.
-    pub password: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub password: Option<Secret>,
     /// Your own id for the user.
     pub external_id: Option<String>,
     /// Public metadata.
