@@ -108,7 +108,7 @@ impl Emulator {
         let app = server::build_router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
+            let served = axum::serve(nodelay(listener), app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
@@ -214,12 +214,19 @@ pub fn router(config: EmulatorConfig) -> Result<axum::Router, EmulatorError> {
     Ok(server::build_router(Shared::new(config)?))
 }
 
+/// Accepted connections answer without Nagle's delay (as Clerk's edge does).
+fn nodelay(listener: tokio::net::TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
+    axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    })
+}
+
 /// Serve on `addr` until Ctrl-C (for a standalone emulator process).
 pub async fn serve(config: EmulatorConfig, addr: SocketAddr) -> Result<(), EmulatorError> {
     let app = router(config)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "clerk emulator listening");
-    axum::serve(listener, app)
+    axum::serve(nodelay(listener), app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -463,6 +463,13 @@ pub async fn serve(
         }
     };
     tokio::spawn(closer);
+    // No Nagle: an SSE response is written in several small frames, and waiting for the
+    // client's delayed ACK between them costs ~40 ms per call.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("could not set TCP_NODELAY: {e}");
+        }
+    });
     let serving =
         axum::serve(listener, router.into_make_service()).with_graceful_shutdown(graceful);
     let mut signalled = signalled_rx;
