@@ -87,6 +87,28 @@ impl Mcp {
         result["structuredContent"].clone()
     }
 
+    /// Calls a tool that needs the person's confirmation the way an agent on a client without
+    /// elicitation does: the first call changes nothing and answers a question and a code;
+    /// after "asking the user", the same call with `confirm` runs. Returns (question, result).
+    fn call_confirmed(&mut self, tool: &str, args: Value) -> (String, Value) {
+        let r = self.request(
+            "tools/call",
+            json!({"name": tool, "arguments": args.clone()}),
+        );
+        let first = &r["result"];
+        assert_eq!(
+            first["isError"], true,
+            "{tool} ran without confirmation: {r}"
+        );
+        let asked = &first["structuredContent"];
+        assert_eq!(asked["error"], "confirmation_required", "{r}");
+        let prompt = asked["prompt"].as_str().unwrap().to_string();
+        let code = asked["confirm"].as_str().unwrap().to_string();
+        let mut confirmed = args;
+        confirmed["confirm"] = json!(code);
+        (prompt, self.call(tool, confirmed))
+    }
+
     fn finish(mut self) {
         drop(self.stdin.take());
         let status = self.child.wait().unwrap();
@@ -186,9 +208,13 @@ fn an_agent_workflow_through_clerk_mcp_changes_the_instance_as_asked() {
     assert_eq!(user.public_metadata.get("beta"), Some(&json!(true)));
 
     // Revoke the pending invitation.
-    let revoked = mcp.call(
+    let (question, revoked) = mcp.call_confirmed(
         "revokeOrganizationInvitation",
         json!({"organizationId": org_id, "invitationId": inv_id}),
+    );
+    assert!(
+        question.contains(&inv_id) && question.contains(org_id.as_str()),
+        "{question}"
     );
     assert_eq!(revoked["status"], "revoked");
     let stored_inv = rt
@@ -200,7 +226,12 @@ fn an_agent_workflow_through_clerk_mcp_changes_the_instance_as_asked() {
     );
 
     // Delete the organization: success is reported, and it is gone.
-    let deleted = mcp.call("deleteOrganization", json!({"organizationId": org_id}));
+    let (question, deleted) =
+        mcp.call_confirmed("deleteOrganization", json!({"organizationId": org_id}));
+    assert!(
+        question.contains("cannot be undone") && question.contains(org_id.as_str()),
+        "{question}"
+    );
     assert_eq!(deleted["deleted"], true);
     let err = rt
         .block_on(clerk.organizations().get(&org_id).send())

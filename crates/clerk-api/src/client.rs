@@ -258,6 +258,7 @@ impl ClientBuilder {
                 retry: self.retry,
             }),
             secret_key: self.secret_key,
+            planned: None,
         })
     }
 }
@@ -331,6 +332,35 @@ impl Shared {
 pub struct Client {
     shared: Arc<Shared>,
     secret_key: SecretKey,
+    /// In a dry run (see [`Client::dry_run`]), where the requests that would change something go
+    /// instead of to Clerk.
+    planned: Option<Arc<std::sync::Mutex<Vec<PlannedRequest>>>>,
+}
+
+/// A request a dry-run client did not send (see [`Client::dry_run`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlannedRequest {
+    /// `POST`, `PATCH`, `PUT` or `DELETE`.
+    pub method: String,
+    /// The path below the API base, e.g. `/users/user_123`.
+    pub path: String,
+    /// Query parameters, if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+    /// The JSON body, or for a file upload `{"file": name, "contentType": …, "bytes": n}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+}
+
+/// The requests a dry-run client planned, in order (see [`Client::dry_run`]).
+#[derive(Debug, Clone, Default)]
+pub struct DryRun(Arc<std::sync::Mutex<Vec<PlannedRequest>>>);
+
+impl DryRun {
+    /// What would have been sent so far.
+    pub fn planned(&self) -> Vec<PlannedRequest> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 impl fmt::Debug for Client {
@@ -391,7 +421,37 @@ impl Client {
         Client {
             shared: Arc::clone(&self.shared),
             secret_key: secret_key.into(),
+            planned: self.planned.clone(),
         }
+    }
+
+    /// A copy of this client for a dry run: `GET` requests go to Clerk as usual (to read the
+    /// current state), every other request is recorded in the returned [`DryRun`] instead of
+    /// being sent, and answered with an empty object (`{}`, which every model of this crate
+    /// decodes into its defaults). Nothing changes at Clerk.
+    ///
+    /// ```
+    /// # async fn run() -> clerk_api::Result<()> {
+    /// let clerk = clerk_api::Client::new("sk_test_…")?;
+    /// let (preview, plan) = clerk.dry_run();
+    /// preview.users().delete("user_123").await?; // not sent
+    /// assert_eq!(plan.planned()[0].method, "DELETE");
+    /// assert_eq!(plan.planned()[0].path, "/users/user_123");
+    /// # Ok(()) }
+    /// ```
+    pub fn dry_run(&self) -> (Client, DryRun) {
+        let plan = DryRun::default();
+        let client = Client {
+            shared: Arc::clone(&self.shared),
+            secret_key: self.secret_key.clone(),
+            planned: Some(plan.0.clone()),
+        };
+        (client, plan)
+    }
+
+    /// Whether this is a dry-run client.
+    pub fn is_dry_run(&self) -> bool {
+        self.planned.is_some()
     }
 
     /// The fingerprint of this client's secret key (see [`SecretKey::fingerprint`]).
@@ -469,6 +529,27 @@ impl Client {
     }
 
     async fn execute_bytes(&self, req: &Request) -> Result<Vec<u8>> {
+        if let Some(planned) = &self.planned
+            && req.method != Method::GET
+        {
+            let body = match &req.body {
+                Body::None => None,
+                Body::Json(v) => Some(v.clone()),
+                Body::File(f) => Some(serde_json::json!({
+                    "file": f.file_name, "contentType": f.content_type, "bytes": f.bytes.len()
+                })),
+            };
+            planned
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(PlannedRequest {
+                    method: req.method.to_string(),
+                    path: req.path.clone(),
+                    query: req.query.pairs().to_vec(),
+                    body,
+                });
+            return Ok(b"{}".to_vec());
+        }
         let retry = &self.shared.retry;
         let repeatable = matches!(req.method, Method::GET | Method::PUT | Method::DELETE);
         let mut backoff = retry.backoff();

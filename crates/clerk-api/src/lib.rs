@@ -54,7 +54,9 @@ pub mod secret;
 pub mod sessions;
 pub mod users;
 
-pub use client::{Client, ClientBuilder, FileUpload, RetryConfig, SecretKey};
+pub use client::{
+    Client, ClientBuilder, DryRun, FileUpload, PlannedRequest, RetryConfig, SecretKey,
+};
 pub use error::{ApiError, ClerkErrorBody, ClerkErrorEntry, Error, Result};
 pub use models::*;
 pub use pagination::{MAX_PAGE_SIZE, Page};

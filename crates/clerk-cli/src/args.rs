@@ -50,6 +50,30 @@ pub struct Global {
     #[arg(long, global = true, conflicts_with = "secret_key")]
     pub emulator: bool,
 
+    /// Answer yes to confirmation questions (deletions, bans, revocations) without asking. Without
+    /// it clerkctl asks on the terminal, and refuses when there is none.
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+    /// For tools that change something: print what would be done (the Clerk requests and the
+    /// current target) and change nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Risk classes that need confirmation: `none`, or comma-separated write, destructive,
+    /// credentials, instance. Default: destructive,credentials,instance.
+    #[arg(long, value_name = "RISKS", global = true, value_parser = clerk_tools::governance::parse_confirm)]
+    pub confirm: Option<std::collections::BTreeSet<clerk_tools::Risk>>,
+    /// Offer only tools up to this risk: read, write, destructive, credentials or instance.
+    #[arg(long, value_name = "RISK", global = true)]
+    pub max_risk: Option<clerk_tools::Risk>,
+    /// Secret classes shown unmasked in results: comma-separated keys, tokens, links, mfa.
+    #[arg(long, value_name = "CLASSES", global = true, value_parser = clerk_tools::governance::parse_reveal)]
+    pub reveal: Option<std::collections::BTreeSet<clerk_tools::SecretClass>>,
+    /// Write one JSON line per tool call to this file (appended) or `stderr`. Repeatable.
+    #[arg(long = "audit-log", value_name = "PATH|stderr", global = true, action = ArgAction::Append)]
+    pub audit_log: Vec<String>,
+    /// When the audit file is synced: never, writes, always.
+    #[arg(long, value_name = "POLICY", global = true, default_value = "writes")]
+    pub audit_fsync: clerk_tools::Fsync,
     /// Output format. Default: JSON when stdout is not a terminal; on a terminal a table for
     /// lists and pretty JSON for everything else.
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT", global = true)]
@@ -140,12 +164,25 @@ pub struct Prescan {
     pub tools: Vec<String>,
     /// `--read-only`.
     pub read_only: bool,
+    /// `--max-risk`.
+    pub max_risk: Option<clerk_tools::Risk>,
     /// The first positional arguments (subcommand names), `help` skipped.
     pub words: Vec<String>,
 }
 
 /// Global flags that take a value (their value is not a subcommand name).
-const VALUE_LONGS: &[&str] = &["tools", "api-url", "secret-key", "sk", "output"];
+const VALUE_LONGS: &[&str] = &[
+    "tools",
+    "api-url",
+    "secret-key",
+    "sk",
+    "output",
+    "confirm",
+    "max-risk",
+    "reveal",
+    "audit-log",
+    "audit-fsync",
+];
 const VALUE_SHORTS: &[char] = &['t', 'o'];
 
 /// Finds `--tools`, `--read-only` and the subcommand names without clap (the generated
@@ -168,6 +205,8 @@ pub fn prescan(argv: &[OsString]) -> Prescan {
                 let value = inline.or_else(|| tokens.next().map(|t| t.into_owned()));
                 if name == "tools" {
                     out.tools.extend(value);
+                } else if name == "max-risk" {
+                    out.max_risk = value.and_then(|v| v.parse().ok());
                 }
             }
         } else if let Some(short) = token.strip_prefix('-').filter(|s| !s.is_empty()) {
@@ -211,6 +250,9 @@ mod tests {
         let p = scan("clerkctl --api-url http://x help users get-user -- --read-only");
         assert_eq!(p.words, ["users", "get-user"]);
         assert!(!p.read_only);
+        let p = scan("clerkctl --max-risk write --confirm none users list");
+        assert_eq!(p.max_risk, Some(clerk_tools::Risk::Write));
+        assert_eq!(p.words, ["users", "list"]);
         let p = scan("clerkctl --tools=users.get* -tsessions call getUser");
         assert_eq!(p.tools, ["users.get*", "sessions"]);
         assert_eq!(p.words, ["call", "getUser"]);

@@ -117,18 +117,6 @@ pub fn category_commands(toolkit: &Toolkit, detail: Detail<'_>) -> Vec<Command> 
         .collect()
 }
 
-/// `read-only`, `write` or `destructive`.
-pub fn kind(tool: &dyn Tool) -> &'static str {
-    let a = tool.annotations();
-    if a.read_only_hint {
-        "read-only"
-    } else if a.destructive_hint {
-        "destructive"
-    } else {
-        "write"
-    }
-}
-
 /// Whether the tool returns pages (`{data, totalCount, hasMore, nextOffset}`).
 pub fn is_list(tool: &dyn Tool) -> bool {
     matches!(tool.output(), Output::List(_))
@@ -137,11 +125,11 @@ pub fn is_list(tool: &dyn Tool) -> bool {
 /// The subcommand of one tool; its flags only when `with_args`.
 pub fn tool_command(tool: &dyn Tool, with_args: bool) -> Command {
     let long_about = format!(
-        "{}\n\nTool `{}` ({}), {}.",
+        "{}\n\nTool `{}` ({}), risk: {}.",
         tool.description(),
         tool.name(),
         tool.qualified_name(),
-        kind(tool)
+        tool.risk()
     );
     let mut cmd = Command::new(kebab(tool.name()))
         .alias(tool.name())

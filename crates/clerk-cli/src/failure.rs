@@ -4,7 +4,7 @@
 //! | --- | --- |
 //! | 0 | success |
 //! | 1 | Clerk answered with an error (status, code, message, trace id on stderr), or another runtime failure |
-//! | 2 | invalid usage or arguments: unknown subcommand or flag, bad value, missing required flag, invalid JSON, a `--tools` pattern matching nothing, no secret key |
+//! | 2 | invalid usage or arguments: unknown subcommand or flag, bad value, missing required flag, invalid JSON, a `--tools` pattern matching nothing, no secret key, a risky call without confirmation (no terminal and no `--yes`) |
 //! | 3 | Clerk could not be reached: connection failure or timeout |
 
 use std::io;
@@ -64,6 +64,12 @@ impl From<CallError> for Failure {
         if matches!(e, CallError::UnknownTool(_)) {
             message.push_str(" (see `clerkctl tools`)");
         }
+        if let CallError::Tool(ToolError::ConfirmationRequired(ask)) = &e {
+            message = format!(
+                "this needs confirmation: {} Nothing was done. Run it on a terminal to be asked, or add --yes (or --dry-run to see what it would do).",
+                ask.prompt
+            );
+        }
         Failure {
             code,
             message: Some(message),
@@ -76,7 +82,8 @@ pub fn tool_error_code(e: &ToolError) -> u8 {
     match e {
         ToolError::InvalidArguments { .. }
         | ToolError::Precondition(_)
-        | ToolError::CallerMismatch { .. } => USAGE,
+        | ToolError::CallerMismatch { .. }
+        | ToolError::ConfirmationRequired(_) => USAGE,
         ToolError::Api(clerk_api::Error::Transport { .. } | clerk_api::Error::Timeout { .. }) => {
             UNREACHABLE
         }

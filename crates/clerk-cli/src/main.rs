@@ -33,6 +33,7 @@
 //! There is no Clerk logic here: everything goes through [`clerk_tools::Toolkit::call`].
 
 mod args;
+mod confirm;
 mod connect;
 mod dynamic;
 #[cfg(feature = "emulator")]
@@ -48,7 +49,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args as _, Command, FromArgMatches as _, Subcommand as _};
-use clerk_tools::{JsonObject, Tool, Toolkit, ToolkitOptions};
+use clerk_tools::{
+    AuditTarget, Governance, Grant, JsonObject, Tool, ToolContext, Toolkit, ToolkitOptions,
+};
 use serde_json::Value;
 
 use crate::args::{Builtin, EmulatorCommand, Global, OutputFormat};
@@ -89,11 +92,12 @@ fn command(toolkit: &Toolkit, detail: Detail<'_>) -> Command {
 }
 
 /// The toolkit the command tree is built from (its client is never used: calls get a real one).
-fn scoped_toolkit(tools: &[String], read_only: bool) -> Result<Toolkit, Failure> {
+fn scoped_toolkit(scan: &args::Prescan) -> Result<Toolkit, Failure> {
     let placeholder = clerk_api::Client::new("sk_unused").map_err(Failure::runtime)?;
     let options = ToolkitOptions {
-        tools: tools.to_vec(),
-        read_only,
+        tools: scan.tools.clone(),
+        read_only: scan.read_only,
+        max_risk: scan.max_risk,
         ..Default::default()
     };
     Toolkit::new(placeholder, options).map_err(Failure::usage)
@@ -113,7 +117,7 @@ fn init_logging() {
 fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
     let scan = args::prescan(&argv);
-    let tree = match scoped_toolkit(&scan.tools, scan.read_only) {
+    let tree = match scoped_toolkit(&scan) {
         Ok(t) => t,
         Err(f) => return f.report(),
     };
@@ -223,8 +227,42 @@ async fn call_tool(
         allow_private_metadata: global.allow_private_metadata,
         ..Default::default()
     };
-    let toolkit = Toolkit::new(connection.client.clone(), options).map_err(Failure::usage)?;
+    let governance = Governance {
+        confirm: global
+            .confirm
+            .clone()
+            .unwrap_or_else(clerk_tools::default_confirm),
+        max_risk: global.max_risk,
+        reveal: global.reveal.clone().unwrap_or_default(),
+        audit: global
+            .audit_log
+            .iter()
+            .map(|a| AuditTarget::parse(a))
+            .collect(),
+        fsync: global.audit_fsync,
+    };
+    let pipeline = governance.pipeline(options).map_err(Failure::usage)?;
+    let mut context =
+        ToolContext::new(connection.client.clone()).with_client_info(clerk_tools::ClientInfo {
+            name: "clerkctl".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        });
+    if global.yes {
+        context = context.with_grant(Grant::preapproved("--yes"));
+    } else if io::stdin().is_terminal() && io::stderr().is_terminal() {
+        context = context.with_confirmer(Arc::new(confirm::Terminal));
+    }
+    let toolkit = Toolkit::from_pipeline(pipeline, context);
     let tool = resolve(&toolkit, name)?;
+    let mut args = args;
+    if global.dry_run {
+        if !toolkit.registry().takes_dry_run(tool.as_ref()) {
+            return Err(Failure::usage(format!(
+                "--dry-run only applies to tools that change something; {name} only reads"
+            )));
+        }
+        args.insert(clerk_tools::dry_run::DRY_RUN_ARG.into(), Value::Bool(true));
+    }
     let printer = Printer::new(global.output);
     if all {
         if !dynamic::is_list(tool.as_ref()) {
@@ -303,12 +341,12 @@ fn list_tools(toolkit: &Toolkit, json: bool) -> Result<(), Failure> {
     table
         .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-        .set_header(["NAME", "CATEGORY", "KIND", "TITLE", "COMMAND"]);
+        .set_header(["NAME", "CATEGORY", "RISK", "TITLE", "COMMAND"]);
     for t in toolkit.tools() {
         table.add_row([
             t.name().to_string(),
             t.category().to_string(),
-            dynamic::kind(t.as_ref()).to_string(),
+            t.risk().to_string(),
             t.title().to_string(),
             format!("clerkctl {} {}", t.category(), dynamic::kebab(t.name())),
         ]);

@@ -17,9 +17,13 @@ use clerk_api::SecretKey;
 use clerk_mcp::ClerkServer;
 use clerk_mcp::http::{self, HttpOptions, KeyMode};
 use clerk_tools::connect::{ConnectOptions, connect};
-use clerk_tools::{Pipeline, Registry, ToolContext, ToolkitOptions};
+use clerk_tools::governance::{parse_confirm, parse_reveal};
+use clerk_tools::{
+    AuditTarget, Fsync, Governance, Pipeline, Risk, SecretClass, ToolContext, ToolkitOptions,
+};
 use rmcp::ServiceExt;
 use secrecy::SecretString;
+use std::collections::BTreeSet;
 
 /// A value that is never printed, not even by `Debug` (the `--secret-key` flag).
 #[derive(Clone)]
@@ -76,6 +80,31 @@ struct Args {
     /// Run on an embedded, offline Clerk emulator seeded with demo data (no key needed).
     #[arg(long, conflicts_with_all = ["secret_key", "api_url"])]
     emulator: bool,
+
+    /// Risk classes whose calls need the person's confirmation first (MCP elicitation, a
+    /// 2026-07-28 input_required round, or a confirmation code the agent must ask for):
+    /// `none`, or a comma-separated list of write, destructive, credentials, instance.
+    #[arg(long, value_name = "RISKS", value_parser = parse_confirm, default_value = "destructive,credentials,instance")]
+    confirm: BTreeSet<Risk>,
+
+    /// Serve only tools up to this risk: read, write, destructive, credentials or instance.
+    #[arg(long, value_name = "RISK")]
+    max_risk: Option<Risk>,
+
+    /// Secret classes shown unmasked in results (masked by default): comma-separated keys,
+    /// tokens, links, mfa.
+    #[arg(long, value_name = "CLASSES", value_parser = parse_reveal)]
+    reveal: Option<BTreeSet<SecretClass>>,
+
+    /// Write one JSON line per tool call to this file (appended, mode 0600) or `stderr`.
+    /// Repeatable. Calls that change something are refused when no log can be written.
+    #[arg(long = "audit-log", value_name = "PATH|stderr")]
+    audit_log: Vec<String>,
+
+    /// When the audit file is synced to disk: never, writes (lines of calls that change
+    /// something), always.
+    #[arg(long, value_name = "POLICY", default_value = "writes")]
+    audit_fsync: Fsync,
 
     /// Longest a tool call may take, in seconds (all its Clerk requests and retries).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
@@ -204,11 +233,22 @@ async fn run(args: Args) -> ExitCode {
         allow_private_metadata: args.allow_private_metadata,
         ..Default::default()
     };
-    let registry = match Registry::new(options) {
-        Ok(r) => r,
+    let governance = Governance {
+        confirm: args.confirm.clone(),
+        max_risk: args.max_risk,
+        reveal: args.reveal.clone().unwrap_or_default(),
+        audit: args
+            .audit_log
+            .iter()
+            .map(|a| AuditTarget::parse(a))
+            .collect(),
+        fsync: args.audit_fsync,
+    };
+    let pipeline = match governance.pipeline(options) {
+        Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let pipeline = Pipeline::new(registry)
+    let pipeline = pipeline
         .with_call_timeout((args.call_timeout > 0).then(|| Duration::from_secs(args.call_timeout)));
     let public = args.http.is_some() && args.mode == Mode::Public;
     let connection = match connect(&ConnectOptions {

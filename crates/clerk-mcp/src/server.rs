@@ -5,13 +5,20 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clerk_tools::{CallError, ClientInfo, Pipeline, ToolContext};
-use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+use clerk_tools::confirm::{CONFIRM_TTL, Claim, ConfirmRequest};
+use clerk_tools::{
+    CallError, ClientInfo, ConfirmAnswer, Confirmer, Grant, Pipeline, ToolContext, ToolError,
 };
-use rmcp::service::RequestContext;
+use futures_util::future::BoxFuture;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequestParams,
+    ElicitationAction, ElicitationSchema, Implementation, InputRequest, InputRequests,
+    InputRequiredResult, InputResponses, ListToolsResult, PaginatedRequestParams,
+    RequestStateCodec, SealOptions, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Value, json};
 
 const INSTRUCTIONS: &str = "Manage a Clerk instance: users, organizations, memberships, invitations and sessions. \
 To act on a person you only know by email or name, find them first with getUserList. \
@@ -35,6 +42,9 @@ pub struct ClerkServer {
     tools: Arc<Vec<Tool>>,
     contexts: Contexts,
     in_flight: Arc<AtomicUsize>,
+    /// Seals confirmation claims into 2026-07-28 `requestState` (key derived from the
+    /// pipeline's confirmation key, so every replica with the same key can finish a call).
+    codec: Arc<RequestStateCodec>,
 }
 
 impl std::fmt::Debug for ClerkServer {
@@ -73,11 +83,14 @@ impl ClerkServer {
                     .expect("clerk-tools definitions are MCP Tool objects")
             })
             .collect();
+        let codec = RequestStateCodec::try_new(pipeline.confirm_key().derive("mcp request state"))
+            .expect("a derived key is 32 bytes, the codec's minimum");
         ClerkServer {
             pipeline,
             tools: Arc::new(tools),
             contexts,
             in_flight: Arc::new(AtomicUsize::new(0)),
+            codec: Arc::new(codec),
         }
     }
 
@@ -174,7 +187,20 @@ impl ServerHandler for ClerkServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let _in_flight = InFlight::enter(&self.in_flight);
-        let ctx = self.context(&context)?;
+        let mut ctx = self.context(&context)?;
+        let modern = context
+            .protocol_version()
+            .is_some_and(|v| !v.has_initialize());
+        let elicits = context
+            .client_capabilities()
+            .is_some_and(|c| c.elicitation.is_some());
+        if modern {
+            if let Some(state) = request.request_state.as_deref() {
+                ctx.grant = Some(self.answer(state, request.input_responses.as_ref()));
+            }
+        } else if elicits {
+            ctx.confirmer = Some(Arc::new(Elicit(context.peer.clone())));
+        }
         let name = request.name.as_ref();
         // A cancelled request (notifications/cancelled, or the HTTP client going away) drops
         // the call, which aborts a Clerk request that has not been answered yet.
@@ -198,11 +224,109 @@ impl ServerHandler for ClerkServer {
                     None,
                 ))
             }
+            Err(CallError::Tool(ToolError::ConfirmationRequired(ask))) if modern && elicits => {
+                Ok(self.ask_inline(&ask)?.into())
+            }
             Err(CallError::Tool(e)) => {
                 let mut result = CallToolResult::error(vec![ContentBlock::text(e.to_string())]);
                 result.structured_content = Some(e.to_json());
                 Ok(result.into())
             }
         }
+    }
+}
+
+/// The `inputRequests` key of the confirmation question.
+const CONFIRM_INPUT: &str = "confirm";
+
+/// The form the person answers: one required checkbox.
+fn confirm_schema(prompt: &str) -> Value {
+    json!({
+        "type": "object",
+        "properties": {"confirm": {"type": "boolean", "title": "Confirm", "description": prompt}},
+        "required": ["confirm"],
+    })
+}
+
+/// Whether an elicitation answer (`{action, content}`) is a yes.
+fn said_yes(action_accepted: bool, content: Option<&Value>) -> bool {
+    action_accepted && content.and_then(|c| c.get("confirm")) == Some(&Value::Bool(true))
+}
+
+impl ClerkServer {
+    /// A 2026-07-28 `input_required` result: the question as an elicitation, the claim sealed
+    /// (HMAC, expiry) into `requestState`.
+    fn ask_inline(&self, ask: &ConfirmRequest) -> Result<InputRequiredResult, ErrorData> {
+        let state = self
+            .codec
+            .seal_json_with(&ask.claim, &SealOptions::new().ttl(CONFIRM_TTL))
+            .map_err(|e| {
+                ErrorData::internal_error(format!("could not seal the confirmation: {e}"), None)
+            })?;
+        let question: InputRequest = serde_json::from_value(json!({
+            "method": "elicitation/create",
+            "params": {"mode": "form", "message": ask.prompt, "requestedSchema": confirm_schema(&ask.prompt)},
+        }))
+        .map_err(|e| ErrorData::internal_error(format!("could not build the question: {e}"), None))?;
+        let requests: InputRequests = [(CONFIRM_INPUT.to_string(), question)]
+            .into_iter()
+            .collect();
+        Ok(InputRequiredResult::new(Some(requests), Some(state)))
+    }
+
+    /// What the client brought back from an `input_required` round.
+    fn answer(&self, state: &str, responses: Option<&InputResponses>) -> Grant {
+        let claim: Claim = match self.codec.open_json(state) {
+            Ok(c) => c,
+            Err(e) => {
+                return Grant::Invalid {
+                    reason: format!("the confirmation state is not valid ({e})"),
+                };
+            }
+        };
+        let response = responses.and_then(|r| r.get(CONFIRM_INPUT));
+        let accepted = response.is_some_and(|r| {
+            said_yes(
+                r.get("action").and_then(Value::as_str) == Some("accept"),
+                r.get("content"),
+            )
+        });
+        Grant::Claim { claim, accepted }
+    }
+}
+
+/// Asks through MCP elicitation (a 2025-11-25 session whose client declared it).
+struct Elicit(Peer<RoleServer>);
+
+impl Confirmer for Elicit {
+    fn method(&self) -> &'static str {
+        "elicitation"
+    }
+
+    fn confirm<'a>(&'a self, prompt: &'a str) -> BoxFuture<'a, ConfirmAnswer> {
+        Box::pin(async move {
+            let Ok(schema) = serde_json::from_value::<ElicitationSchema>(confirm_schema(prompt))
+            else {
+                return ConfirmAnswer::Unavailable;
+            };
+            let request = ElicitRequestParams::FormElicitationParams {
+                meta: None,
+                message: prompt.to_string(),
+                requested_schema: schema,
+            };
+            match self.0.create_elicitation(request).await {
+                Ok(r) => match r.action {
+                    ElicitationAction::Accept if said_yes(true, r.content.as_ref()) => {
+                        ConfirmAnswer::Accepted
+                    }
+                    ElicitationAction::Cancel => ConfirmAnswer::Cancelled,
+                    _ => ConfirmAnswer::Declined,
+                },
+                Err(e) => {
+                    tracing::info!("elicitation failed, falling back to a confirmation code: {e}");
+                    ConfirmAnswer::Unavailable
+                }
+            }
+        })
     }
 }

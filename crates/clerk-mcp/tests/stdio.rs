@@ -188,10 +188,28 @@ fn calls_read_and_write_tools_on_the_emulator() {
     let by_slug = s.call(3, "getOrganization", json!({"slug": "interop-test-org"}));
     assert_eq!(structured(&by_slug)["id"], org["id"]);
 
-    let deleted = s.call(
+    // Destructive: the first call only asks (this client cannot elicit), naming the target.
+    let asked = s.call(
         4,
         "deleteOrganization",
         json!({"organizationId": org["id"]}),
+    );
+    assert_eq!(asked["isError"], true, "{asked}");
+    let question = &asked["structuredContent"];
+    assert_eq!(question["error"], "confirmation_required");
+    assert!(
+        question["prompt"]
+            .as_str()
+            .unwrap()
+            .starts_with("Delete organization Interop Test Org"),
+        "{question}"
+    );
+    let still_there = s.call(40, "getOrganization", json!({"organizationId": org["id"]}));
+    assert_eq!(structured(&still_there)["id"], org["id"]);
+    let deleted = s.call(
+        41,
+        "deleteOrganization",
+        json!({"organizationId": org["id"], "confirm": question["confirm"]}),
     );
     assert_eq!(structured(&deleted)["deleted"], true);
     let gone = s.call(5, "getOrganization", json!({"organizationId": org["id"]}));

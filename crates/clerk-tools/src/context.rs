@@ -6,8 +6,12 @@
 //! [`Pipeline`](crate::Pipeline). Tools themselves only read `client` and `caller`; the rest is
 //! for the policy and the call events.
 
+use std::sync::Arc;
+
 use clerk_api::Client;
 use serde::Serialize;
+
+use crate::confirm::{Confirmer, Grant};
 
 /// The user (and organization / session) on whose behalf tools run, e.g. from a verified
 /// OAuth access token in an HTTP front-end.
@@ -104,7 +108,7 @@ pub struct ClientInfo {
 ///
 /// Cheap to clone (the client is one `Arc`). Build it with [`ToolContext::new`] and the `with_*`
 /// methods.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ToolContext {
     /// Client used for this call: the tenant's key (derive one per tenant with
@@ -118,6 +122,25 @@ pub struct ToolContext {
     pub request_id: String,
     /// The client application, if known.
     pub client_info: Option<ClientInfo>,
+    /// Asks the person to confirm a risky call now (MCP elicitation, a terminal), if the
+    /// front-end can (see [`crate::confirm`]).
+    pub confirmer: Option<Arc<dyn Confirmer>>,
+    /// An answer already given for this call (an `input_required` round, `--yes`).
+    pub grant: Option<Grant>,
+}
+
+impl std::fmt::Debug for ToolContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolContext")
+            .field("client", &self.client)
+            .field("caller", &self.caller)
+            .field("auth", &self.auth)
+            .field("request_id", &self.request_id)
+            .field("client_info", &self.client_info)
+            .field("confirmer", &self.confirmer.as_ref().map(|c| c.method()))
+            .field("grant", &self.grant)
+            .finish()
+    }
 }
 
 impl ToolContext {
@@ -129,6 +152,8 @@ impl ToolContext {
             auth: AuthMethod::Local,
             request_id: new_request_id(),
             client_info: None,
+            confirmer: None,
+            grant: None,
         }
     }
 
@@ -156,10 +181,26 @@ impl ToolContext {
         self
     }
 
+    /// Sets who asks the person to confirm risky calls.
+    pub fn with_confirmer(mut self, confirmer: Arc<dyn Confirmer>) -> Self {
+        self.confirmer = Some(confirmer);
+        self
+    }
+
+    /// Sets an answer already given for this call.
+    pub fn with_grant(mut self, grant: Grant) -> Self {
+        self.grant = Some(grant);
+        self
+    }
+
     /// The same context with a new request id (for the next call of a long-lived context).
     pub fn for_new_request(&self) -> Self {
         let mut next = self.clone();
         next.request_id = new_request_id();
+        // An answer to one question answers one call, never the next; a standing approval stays.
+        if matches!(next.grant, Some(Grant::Claim { .. })) {
+            next.grant = None;
+        }
         next
     }
 }

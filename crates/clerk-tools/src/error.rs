@@ -82,6 +82,50 @@ pub enum ToolError {
         message: String,
     },
 
+    /// The call needs the person's confirmation, and this front-end cannot ask now. Nothing was
+    /// done. A 2026-07-28 front-end turns it into an `input_required` round; otherwise the agent
+    /// asks the person and calls again with `confirm` set to the code.
+    #[error(
+        "Confirmation needed: {}. Nothing was done. Ask the user this question; only if they agree, call the tool again with the same arguments and \"confirm\": \"{}\" (valid for {} minutes).",
+        .0.prompt, .0.code, .0.expires_in_seconds / 60
+    )]
+    ConfirmationRequired(Box<crate::confirm::ConfirmRequest>),
+
+    /// The confirmation was declined, expired, altered or replayed. Nothing was done.
+    #[error("{tool} was not run: {reason}")]
+    NotConfirmed {
+        /// Tool name.
+        tool: String,
+        /// What happened.
+        reason: String,
+    },
+
+    /// The audit log cannot be written, so no change is made (fail closed).
+    #[error(
+        "{tool} was refused: the audit log cannot be written ({reason}), and changes are only made when they can be recorded. Nothing was done; tell the operator."
+    )]
+    AuditUnavailable {
+        /// Tool name.
+        tool: String,
+        /// The I/O error.
+        reason: String,
+    },
+
+    /// A budget for this kind of call is used up.
+    #[error(
+        "{tool} was refused: {budget} are used up for {scope}; the budget allows another call in {retry_after_seconds} s. Nothing was done."
+    )]
+    OverBudget {
+        /// Tool name.
+        tool: String,
+        /// The budget, in words (`at most 20 destructive calls an hour`).
+        budget: String,
+        /// Whose budget (`principal user_…`, `tenant sk_test:…`).
+        scope: String,
+        /// When another call is allowed.
+        retry_after_seconds: u64,
+    },
+
     /// Clerk (or the network on the way) failed.
     #[error("{}", describe_api(.0))]
     Api(#[from] clerk_api::Error),
@@ -110,7 +154,8 @@ fn describe_api(e: &clerk_api::Error) -> String {
 
 impl ToolError {
     /// A machine-readable code: `invalid_arguments`, `forbidden` (caller pinning), `denied`
-    /// (policy), `timeout`, `internal`, `clerk_api_error` (Clerk answered with an error) or
+    /// (policy), `timeout`, `internal`, `confirmation_required`, `not_confirmed`,
+    /// `audit_unavailable`, `over_budget`, `clerk_api_error` (Clerk answered with an error) or
     /// `clerk_unreachable`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -119,6 +164,10 @@ impl ToolError {
             ToolError::Denied { .. } => "denied",
             ToolError::TimedOut { .. } => "timeout",
             ToolError::Internal { .. } => "internal",
+            ToolError::ConfirmationRequired(_) => "confirmation_required",
+            ToolError::NotConfirmed { .. } => "not_confirmed",
+            ToolError::AuditUnavailable { .. } => "audit_unavailable",
+            ToolError::OverBudget { .. } => "over_budget",
             ToolError::Api(clerk_api::Error::Api(_)) => "clerk_api_error",
             ToolError::Api(_) => "clerk_unreachable",
         }
@@ -157,6 +206,22 @@ impl ToolError {
                 if let Some(m) = missing {
                     out.insert("missing".into(), json!(m));
                 }
+            }
+            ToolError::ConfirmationRequired(request) => {
+                out.insert("prompt".into(), json!(request.prompt));
+                out.insert("confirm".into(), json!(request.code));
+                out.insert("expiresInSeconds".into(), json!(request.expires_in_seconds));
+            }
+            ToolError::NotConfirmed { tool, .. } | ToolError::AuditUnavailable { tool, .. } => {
+                out.insert("tool".into(), json!(tool));
+            }
+            ToolError::OverBudget {
+                tool,
+                retry_after_seconds,
+                ..
+            } => {
+                out.insert("tool".into(), json!(tool));
+                out.insert("retryAfterSeconds".into(), json!(retry_after_seconds));
             }
             ToolError::Api(clerk_api::Error::Api(api)) => {
                 out.insert("clerkStatus".into(), json!(api.status));

@@ -8,14 +8,18 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::confirm::Confirmation;
 use crate::context::ClientInfo;
-use crate::tool::{Annotations, JsonObject};
+use crate::risk::Risk;
+use crate::tool::JsonObject;
 
 /// What happened to a call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "status")]
 #[non_exhaustive]
 pub enum Outcome {
+    /// Not known yet (an audit log's intent line).
+    Pending,
     /// The tool ran and succeeded.
     Ok,
     /// The call failed; nothing is said here that the error result does not say.
@@ -31,17 +35,6 @@ pub enum Outcome {
     },
 }
 
-/// The risk of a tool, from its annotations: `read`, `write` or `destructive`.
-pub fn kind(a: Annotations) -> &'static str {
-    if a.read_only_hint {
-        "read"
-    } else if a.destructive_hint {
-        "destructive"
-    } else {
-        "write"
-    }
-}
-
 /// One tool call, as the audit log will write it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,8 +45,9 @@ pub struct CallEvent {
     pub request_id: String,
     /// Tool name.
     pub tool: String,
-    /// `read`, `write` or `destructive`.
-    pub kind: &'static str,
+    /// The tool's risk class (absent for a tool that does not exist).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Risk>,
     /// How the request was authenticated (`local`, `static_token`, `secret_key_header`, …).
     pub auth: &'static str,
     /// The signed-in user, if any.
@@ -68,6 +62,12 @@ pub struct CallEvent {
     pub policy: &'static str,
     /// The arguments as given, secrets masked.
     pub arguments: Value,
+    /// Whether this was a dry run (nothing changed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// How the person confirmed the call, when it needed confirmation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
     /// What happened.
     pub outcome: Outcome,
     /// Clerk trace ids seen (of error answers).
@@ -100,10 +100,12 @@ pub struct TracingSink;
 
 impl EventSink for TracingSink {
     fn record(&self, e: &CallEvent) {
+        let risk = e.risk.map(Risk::as_str).unwrap_or("unknown");
         match &e.outcome {
+            Outcome::Pending => {}
             Outcome::Ok => tracing::debug!(
                 target: "clerk_tools::call",
-                request_id = %e.request_id, tool = %e.tool, kind = e.kind, auth = e.auth,
+                request_id = %e.request_id, tool = %e.tool, risk, auth = e.auth,
                 tenant = %e.tenant, duration_ms = e.duration_ms, "tool call succeeded"
             ),
             Outcome::Error {
@@ -112,7 +114,7 @@ impl EventSink for TracingSink {
                 clerk_code,
             } => tracing::info!(
                 target: "clerk_tools::call",
-                request_id = %e.request_id, tool = %e.tool, kind = e.kind, auth = e.auth,
+                request_id = %e.request_id, tool = %e.tool, risk, auth = e.auth,
                 tenant = %e.tenant, duration_ms = e.duration_ms, code = %code,
                 clerk_status = ?clerk_status, clerk_code = ?clerk_code, "tool call failed"
             ),
@@ -198,12 +200,5 @@ mod tests {
             })
         );
         assert!(!masked.to_string().contains("hunter22"));
-    }
-
-    #[test]
-    fn kinds_follow_annotations() {
-        assert_eq!(kind(Annotations::READ), "read");
-        assert_eq!(kind(Annotations::write(true)), "write");
-        assert_eq!(kind(Annotations::destructive(false)), "destructive");
     }
 }

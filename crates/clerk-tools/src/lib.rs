@@ -38,22 +38,33 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
+pub mod confirm;
 pub mod connect;
 mod context;
+pub mod dry_run;
 mod error;
 pub mod event;
+pub mod governance;
+pub mod mask;
 pub mod output;
 mod pipeline;
 mod policy;
 mod registry;
+mod risk;
 mod schema;
 mod tool;
 pub mod tools;
 
+pub use audit::{AuditLog, AuditTarget, Fsync};
+pub use confirm::{ConfirmAnswer, ConfirmKey, Confirmer, Grant};
 pub use context::{AuthMethod, Caller, ClientInfo, ToolContext, new_request_id};
 pub use error::{FieldError, ToolError};
 pub use event::{CallEvent, EventSink, Outcome, TracingSink};
+pub use governance::{Governance, GovernanceError};
+pub use mask::SecretClass;
 pub use pipeline::{DEFAULT_CALL_TIMEOUT, Pipeline};
 pub use policy::{AllowAll, Decision, Policy};
-pub use registry::{CallError, Registry, ScopeError, Toolkit, ToolkitOptions};
-pub use tool::{Annotations, Category, JsonObject, Output, Tool, TypedTool};
+pub use registry::{CallError, Registry, ScopeError, Toolkit, ToolkitOptions, default_confirm};
+pub use risk::{Risk, UnknownRisk};
+pub use tool::{Annotations, Category, JsonObject, Output, RISK_META, Tool, TypedTool};

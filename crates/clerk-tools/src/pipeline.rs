@@ -10,9 +10,16 @@
 //!    caller's and must not name anyone else;
 //! 3. **argument validation** against the tool's input schema (every bad field at once);
 //! 4. **authorization**: the policy must answer [`Decision::Allow`] (deny by default);
-//! 5. **the call**, bounded by the call timeout, a panic caught and turned into an error;
-//! 6. **result shaping** (nulls and empties dropped, `private_metadata` removed unless allowed);
-//! 7. **one [`CallEvent`]** handed to every [`EventSink`], whatever the outcome.
+//! 5. **confirmation** of `destructive`, `credentials` and `instance` calls by the person
+//!    ([`crate::confirm`]), unless it is a dry run;
+//! 6. for a call that can change something, the audit log's **intent line** ([`crate::audit`]);
+//!    no log can be written → refused;
+//! 7. **the call**, bounded by the call timeout, a panic caught and turned into an error; or
+//!    with `dryRun: true` the preview ([`crate::dry_run`]);
+//! 8. **result shaping** (nulls and empties dropped, `private_metadata` removed unless allowed)
+//!    and **masking** of secrets ([`crate::mask`]);
+//! 9. **one [`CallEvent`]** handed to every [`EventSink`] and written to the audit logs (for a
+//!    change, before the result is returned), whatever the outcome.
 //!
 //! [`Pipeline::definitions_for`] answers `tools/list` for a context with the same visibility rule.
 
@@ -23,11 +30,15 @@ use std::time::{Duration, Instant};
 use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
+use crate::audit::{AuditLine, AuditLog};
+use crate::confirm::{CONFIRM_ARG, ConfirmKey, Confirmations};
 use crate::context::{Caller, ToolContext};
+use crate::dry_run::DRY_RUN_ARG;
 use crate::error::ToolError;
 use crate::event::{self, CallEvent, EventSink, Outcome, TracingSink};
 use crate::policy::{AllowAll, Decision, Policy};
 use crate::registry::{CallError, Registry};
+use crate::risk::Risk;
 use crate::tool::{JsonObject, Tool};
 
 /// Default bound on one tool call (all its Clerk requests, retries and waits included).
@@ -40,6 +51,8 @@ pub struct Pipeline {
     policy: Arc<dyn Policy>,
     sinks: Vec<Arc<dyn EventSink>>,
     call_timeout: Option<Duration>,
+    confirmations: Arc<Confirmations>,
+    audit: Vec<AuditLog>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -49,6 +62,7 @@ impl std::fmt::Debug for Pipeline {
             .field("policy", &self.policy.name())
             .field("sinks", &self.sinks.len())
             .field("call_timeout", &self.call_timeout)
+            .field("audit", &self.audit)
             .finish()
     }
 }
@@ -62,7 +76,34 @@ impl Pipeline {
             policy: Arc::new(AllowAll),
             sinks: vec![Arc::new(TracingSink)],
             call_timeout: Some(DEFAULT_CALL_TIMEOUT),
+            confirmations: Arc::new(Confirmations::new(ConfirmKey::random())),
+            audit: Vec::new(),
         }
+    }
+
+    /// Sets the key that binds confirmation claims and codes (give every replica the same one;
+    /// the default is random per process).
+    pub fn with_confirm_key(mut self, key: ConfirmKey) -> Self {
+        self.confirmations = Arc::new(Confirmations::new(key));
+        self
+    }
+
+    /// The key that binds confirmations (a front-end that seals claims, e.g. into a 2026-07-28
+    /// `requestState`, derives its sealing key from it with [`ConfirmKey::derive`]).
+    pub fn confirm_key(&self) -> &ConfirmKey {
+        self.confirmations.key()
+    }
+
+    /// Adds an audit log. With one or more, every call is written, and a call that can change
+    /// something is refused when no log can take its intent line.
+    pub fn with_audit(mut self, log: AuditLog) -> Self {
+        self.audit.push(log);
+        self
+    }
+
+    /// The audit logs.
+    pub fn audit_logs(&self) -> &[AuditLog] {
+        &self.audit
     }
 
     /// Replaces the policy.
@@ -136,42 +177,98 @@ impl Pipeline {
     ) -> Result<Value, CallError> {
         let started = Instant::now();
         let time = event::now_rfc3339();
-        let args = args.unwrap_or_default();
-        let arguments = event::mask_arguments(&args);
+        let mut args = args.unwrap_or_default();
         let tool = self
             .registry
             .get(name)
             .filter(|t| self.is_visible(t.as_ref(), ctx))
             .cloned();
-        let (result, kind) = match &tool {
-            None => (Err(CallError::UnknownTool(name.to_string())), "unknown"),
-            Some(tool) => (
-                self.run(tool.as_ref(), ctx, args)
-                    .await
-                    .map_err(CallError::Tool),
-                event::kind(tool.annotations()),
-            ),
-        };
-        let (outcome, clerk_trace_ids) = outcome_of(&result);
-        let event = CallEvent {
+        let mut governance = Governance::default();
+        if let Some(tool) = &tool {
+            governance = self.take_governance_args(tool.as_ref(), &mut args);
+        }
+        let mut event = CallEvent {
             time,
             request_id: ctx.request_id.clone(),
             tool: name.to_string(),
-            kind,
+            risk: tool.as_ref().map(|t| t.risk()),
             auth: ctx.auth.name(),
             principal: ctx.caller.as_ref().map(|c| c.user_id.clone()),
             client: ctx.client_info.clone(),
             tenant: ctx.client.key_fingerprint(),
             policy: self.policy.name(),
-            arguments,
-            outcome,
-            clerk_trace_ids,
-            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+            arguments: event::mask_arguments(&args),
+            dry_run: governance.dry_run,
+            confirmation: None,
+            outcome: Outcome::Pending,
+            clerk_trace_ids: Vec::new(),
+            duration_ms: 0.0,
         };
+        let result = match &tool {
+            None => Err(CallError::UnknownTool(name.to_string())),
+            Some(tool) => self
+                .run(tool.as_ref(), ctx, args, governance, &mut event)
+                .await
+                .map_err(CallError::Tool),
+        };
+        let (outcome, clerk_trace_ids) = outcome_of(&result);
+        event.outcome = outcome;
+        event.clerk_trace_ids = clerk_trace_ids;
+        event.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
         for sink in &self.sinks {
             sink.record(&event);
         }
+        let changes = changes_something(&event);
+        if let Err(e) = self.audit_write("call", &event, changes).await {
+            // The change (if any) is made; refusing its answer now would invite a retry.
+            tracing::error!(request_id = %event.request_id, tool = name, "could not write the audit line of this call: {e}");
+        }
         result
+    }
+
+    /// Removes `confirm` and `dryRun` from the arguments of the tools that take them.
+    fn take_governance_args(&self, tool: &dyn Tool, args: &mut JsonObject) -> Governance {
+        let mut g = Governance::default();
+        if self.registry.takes_dry_run(tool) {
+            g.dry_run = matches!(args.remove(DRY_RUN_ARG), Some(Value::Bool(true)));
+        }
+        if self.registry.takes_confirm(tool) {
+            g.confirm_code = match args.remove(CONFIRM_ARG) {
+                Some(Value::String(code)) if !code.trim().is_empty() => Some(code),
+                _ => None,
+            };
+        }
+        g
+    }
+
+    /// Writes a line to every audit log; waits (and syncs) for a change. Ok when there is no
+    /// log or at least one log took it.
+    async fn audit_write(
+        &self,
+        kind: &'static str,
+        event: &CallEvent,
+        changes: bool,
+    ) -> Result<(), String> {
+        if self.audit.is_empty() {
+            return Ok(());
+        }
+        let line = AuditLine { kind, event };
+        let mut errors = Vec::new();
+        let mut written = 0;
+        for log in &self.audit {
+            match log.write(&line, changes, changes).await {
+                Ok(()) => written += 1,
+                Err(e) => errors.push(format!("{}: {e}", log.target())),
+            }
+        }
+        if written > 0 {
+            for e in &errors {
+                tracing::error!("audit log failed (another one took the line): {e}");
+            }
+            Ok(())
+        } else {
+            Err(errors.join("; "))
+        }
     }
 
     async fn run(
@@ -179,6 +276,8 @@ impl Pipeline {
         tool: &dyn Tool,
         ctx: &ToolContext,
         mut args: JsonObject,
+        governance: Governance,
+        event: &mut CallEvent,
     ) -> Result<Value, ToolError> {
         let options = self.registry.options();
         if options.pin_to_caller
@@ -194,7 +293,29 @@ impl Pipeline {
                 missing,
             });
         }
-        let call = AssertUnwindSafe(tool.call(ctx, args)).catch_unwind();
+        if self.registry.takes_confirm(tool) && !governance.dry_run {
+            let confirmation = self
+                .confirmations
+                .check(tool, &args, governance.confirm_code.as_deref(), ctx)
+                .await?;
+            event.confirmation = Some(confirmation);
+        }
+        if changes_something(event) {
+            self.audit_write("intent", event, true)
+                .await
+                .map_err(|reason| ToolError::AuditUnavailable {
+                    tool: tool.name().to_string(),
+                    reason,
+                })?;
+        }
+        let call = async {
+            if governance.dry_run {
+                crate::dry_run::preview(tool, ctx, args, options.allow_private_metadata).await
+            } else {
+                tool.call(ctx, args).await
+            }
+        };
+        let call = AssertUnwindSafe(call).catch_unwind();
         let finished = match self.call_timeout {
             Some(limit) => {
                 tokio::time::timeout(limit, call)
@@ -218,12 +339,26 @@ impl Pipeline {
                 message,
             }
         })??;
-        Ok(crate::output::shape(
-            raw,
-            tool.output(),
-            options.allow_private_metadata,
-        ))
+        let mut shaped = if governance.dry_run {
+            raw
+        } else {
+            crate::output::shape(raw, tool.output(), options.allow_private_metadata)
+        };
+        crate::mask::mask(&mut shaped, &options.reveal);
+        Ok(shaped)
     }
+}
+
+/// The governance arguments of one call.
+#[derive(Debug, Default)]
+struct Governance {
+    dry_run: bool,
+    confirm_code: Option<String>,
+}
+
+/// Whether the call can change something at Clerk (and so is audited before it runs).
+fn changes_something(event: &CallEvent) -> bool {
+    event.risk.is_some_and(|r| r > Risk::Read) && !event.dry_run
 }
 
 fn outcome_of(result: &Result<Value, CallError>) -> (Outcome, Vec<String>) {

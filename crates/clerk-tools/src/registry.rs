@@ -2,17 +2,21 @@
 //! `--read-only`, with lookup by name and one rendering of every definition; and the
 //! [`Toolkit`], a [`Pipeline`] plus a default context, for programs that just want to call tools.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use clerk_api::Client;
 use serde_json::Value;
 
+use crate::confirm::CONFIRM_ARG;
 use crate::context::{Caller, ToolContext};
+use crate::dry_run::DRY_RUN_ARG;
 use crate::error::ToolError;
 use crate::event::EventSink;
+use crate::mask::SecretClass;
 use crate::pipeline::Pipeline;
 use crate::policy::Policy;
+use crate::risk::Risk;
 use crate::tool::{Category, JsonObject, Tool};
 
 /// How a registry is built.
@@ -32,6 +36,21 @@ pub struct ToolkitOptions {
     /// a caller with no active organization. Default true. This narrows what a signed-in
     /// caller's calls can name; who may call what at all is the [`Policy`]'s decision.
     pub pin_to_caller: bool,
+    /// Serve only tools up to this risk (`--max-risk write`: no destructive, credential or
+    /// instance tools). `read_only` is `Some(Risk::Read)`.
+    pub max_risk: Option<Risk>,
+    /// Risk classes whose calls need the person's confirmation (see [`crate::confirm`]).
+    /// Default: `destructive`, `credentials`, `instance`. Empty turns confirmation off.
+    pub confirm: BTreeSet<Risk>,
+    /// Secret classes shown unmasked in results (see [`crate::mask`]). Default: none.
+    pub reveal: BTreeSet<SecretClass>,
+}
+
+/// The risk classes confirmed by default.
+pub fn default_confirm() -> BTreeSet<Risk> {
+    [Risk::Destructive, Risk::Credentials, Risk::Instance]
+        .into_iter()
+        .collect()
 }
 
 impl Default for ToolkitOptions {
@@ -41,6 +60,9 @@ impl Default for ToolkitOptions {
             read_only: false,
             allow_private_metadata: false,
             pin_to_caller: true,
+            max_risk: None,
+            confirm: default_confirm(),
+            reveal: BTreeSet::new(),
         }
     }
 }
@@ -102,7 +124,8 @@ impl Registry {
         let mut index = HashMap::with_capacity(tools.len());
         let mut kept: Vec<Arc<dyn Tool>> = Vec::with_capacity(tools.len());
         for (tool, keep) in tools.into_iter().zip(selected) {
-            if !keep || (options.read_only && !tool.is_read_only()) {
+            let too_risky = options.max_risk.is_some_and(|max| tool.risk() > max);
+            if !keep || too_risky || (options.read_only && !tool.is_read_only()) {
                 continue;
             }
             if index.contains_key(tool.name()) {
@@ -147,27 +170,54 @@ impl Registry {
 
     /// Every definition ([`Tool::definition`]), in order, rendered once.
     pub fn definitions(&self) -> &[Value] {
-        self.definitions
-            .get_or_init(|| self.tools.iter().map(|t| t.definition()).collect())
+        self.definitions.get_or_init(|| {
+            self.tools
+                .iter()
+                .map(|t| {
+                    let mut d = t.definition();
+                    let props = d["inputSchema"]
+                        .as_object_mut()
+                        .map(|s| s.entry("properties").or_insert_with(|| Value::Object(Default::default())));
+                    if let Some(Value::Object(props)) = props {
+                        if self.takes_dry_run(t.as_ref()) {
+                            props.insert(
+                                DRY_RUN_ARG.into(),
+                                serde_json::json!({"type": "boolean", "description": "Preview the change without making it"}),
+                            );
+                        }
+                        if self.takes_confirm(t.as_ref()) {
+                            props.insert(
+                                CONFIRM_ARG.into(),
+                                serde_json::json!({"type": "string", "description": "Only after the user agreed: the code this tool's confirmation request gave"}),
+                            );
+                        }
+                    }
+                    d
+                })
+                .collect()
+        })
+    }
+
+    /// Whether calls of `tool` need confirmation ([`ToolkitOptions::confirm`]); such tools take
+    /// a `confirm` argument.
+    pub fn takes_confirm(&self, tool: &dyn Tool) -> bool {
+        self.options.confirm.contains(&tool.risk())
+    }
+
+    /// Whether `tool` takes `dryRun` (every tool that can change something).
+    pub fn takes_dry_run(&self, tool: &dyn Tool) -> bool {
+        tool.risk() > Risk::Read
     }
 
     /// A Markdown table of the tools (name, category, annotations, description), for docs.
     pub fn markdown_table(&self) -> String {
-        let mut out = String::from("| Tool | Category | Kind | Description |\n|---|---|---|---|\n");
+        let mut out = String::from("| Tool | Category | Risk | Description |\n|---|---|---|---|\n");
         for t in &self.tools {
-            let a = t.annotations();
-            let kind = if a.read_only_hint {
-                "read-only"
-            } else if a.destructive_hint {
-                "destructive"
-            } else {
-                "write"
-            };
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",
                 t.name(),
                 t.category(),
-                kind,
+                t.risk(),
                 t.description().replace('|', "\\|")
             ));
         }
@@ -247,6 +297,26 @@ impl Toolkit {
     /// Sets the caller of the default context.
     pub fn with_caller(mut self, caller: Caller) -> Self {
         self.context.caller = Some(caller);
+        self
+    }
+
+    /// Sets a standing approval or a confirmer for the default context (see
+    /// [`crate::confirm`]): e.g. `Grant::preapproved("--yes")` for a program that asked the
+    /// person itself.
+    pub fn with_grant(mut self, grant: crate::confirm::Grant) -> Self {
+        self.context.grant = Some(grant);
+        self
+    }
+
+    /// Sets who asks the person to confirm risky calls made with the default context.
+    pub fn with_confirmer(mut self, confirmer: Arc<dyn crate::confirm::Confirmer>) -> Self {
+        self.context.confirmer = Some(confirmer);
+        self
+    }
+
+    /// The pipeline with its default context replaced (e.g. an audit log added).
+    pub fn map_pipeline(mut self, f: impl FnOnce(Pipeline) -> Pipeline) -> Self {
+        self.pipeline = f(self.pipeline);
         self
     }
 

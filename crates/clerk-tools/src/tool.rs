@@ -13,10 +13,14 @@ use serde_json::{Map, Value, json};
 
 use crate::context::ToolContext;
 use crate::error::{FieldError, ToolError};
+use crate::risk::Risk;
 use crate::schema;
 
 /// A JSON object (schemas, arguments).
 pub type JsonObject = Map<String, Value>;
+
+/// The `_meta` key of a tool definition that holds its [`Risk`] class.
+pub const RISK_META: &str = "clerk/risk";
 
 /// The group a tool belongs to; the first half of its qualified name (`users.getUser`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -165,6 +169,11 @@ pub trait Tool: Send + Sync + 'static {
     fn annotations(&self) -> Annotations;
     /// What the tool returns (drives its output schema and result shaping).
     fn output(&self) -> Output;
+    /// Its risk class. The default follows the annotations (`read`, `write`, `destructive`);
+    /// tools that create or reveal credentials, or change instance settings, say so.
+    fn risk(&self) -> Risk {
+        Risk::from_annotations(self.annotations())
+    }
     /// Arguments that name the caller (`userId`, `organizationId`): when a caller is set they
     /// default to the caller's id and must not name anyone else.
     fn pinned_args(&self) -> &'static [&'static str] {
@@ -208,10 +217,12 @@ pub trait Tool: Send + Sync + 'static {
     }
 
     /// The definition as MCP's `Tool` JSON (`name`, `title`, `description`, `inputSchema`,
-    /// `outputSchema`, `annotations`): the one rendering of a tool, served by `tools/list`,
-    /// exported by [`Toolkit::definitions`](crate::Toolkit::definitions) and shown by
+    /// `outputSchema`, `annotations`, `_meta` with the risk class under `clerk/risk`): the one
+    /// rendering of a tool, served by `tools/list`, exported by
+    /// [`Toolkit::definitions`](crate::Toolkit::definitions) and shown by
     /// `clerkctl tools --json`. Annotation hints equal to MCP's defaults are left out
-    /// (see [`Annotations::to_mcp`]).
+    /// (see [`Annotations::to_mcp`]). The [`Registry`](crate::Registry) adds the governance
+    /// arguments (`confirm`, `dryRun`) to the input schema of the tools that take them.
     fn definition(&self) -> Value {
         json!({
             "name": self.name(),
@@ -220,6 +231,7 @@ pub trait Tool: Send + Sync + 'static {
             "inputSchema": Value::Object((*self.input_schema()).clone()),
             "outputSchema": Value::Object((*self.output_schema()).clone()),
             "annotations": self.annotations().to_mcp(),
+            "_meta": {RISK_META: self.risk().as_str()},
         })
     }
 }
@@ -270,6 +282,7 @@ pub struct TypedTool<I> {
     output_schema: OnceLock<Arc<JsonObject>>,
     validator: OnceLock<jsonschema::Validator>,
     pinned: &'static [&'static str],
+    risk: Option<Risk>,
     handler: Box<Handler<I>>,
 }
 
@@ -302,8 +315,15 @@ where
             output_schema: OnceLock::new(),
             validator: OnceLock::new(),
             pinned: &[],
+            risk: None,
             handler: Box::new(move |ctx, input| Box::pin(handler(ctx, input))),
         }
+    }
+
+    /// Sets the risk class when the annotations do not say it (`credentials`, `instance`).
+    pub fn risk(mut self, risk: Risk) -> Self {
+        self.risk = Some(risk);
+        self
     }
 
     /// Declares which arguments name the caller (see [`Tool::pinned_args`]).
@@ -363,6 +383,10 @@ where
     }
     fn pinned_args(&self) -> &'static [&'static str] {
         self.pinned
+    }
+    fn risk(&self) -> Risk {
+        self.risk
+            .unwrap_or_else(|| Risk::from_annotations(self.annotations))
     }
     fn input_schema(&self) -> Arc<JsonObject> {
         self.input_schema

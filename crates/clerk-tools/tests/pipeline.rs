@@ -114,7 +114,7 @@ async fn policy_hides_tools_from_lists_and_calls() {
 
     let events = recorder.events();
     assert_eq!(events.len(), 2);
-    assert_eq!(events[0].kind, "unknown");
+    assert_eq!(events[0].risk, None);
     assert_eq!(
         events[1].outcome,
         Outcome::Error {
@@ -177,7 +177,7 @@ async fn one_event_per_call_with_masked_arguments_and_no_key() {
     let e = &events[0];
     assert_eq!(e.request_id, "req-42");
     assert_eq!(e.tool, "createUser");
-    assert_eq!(e.kind, "write");
+    assert_eq!(e.risk, Some(clerk_tools::Risk::Write));
     assert_eq!(e.auth, "static_token");
     assert_eq!(e.outcome, Outcome::Ok);
     assert_eq!(e.client.as_ref().unwrap().name, "pytest");

@@ -29,7 +29,11 @@ pub async fn setup() -> (MockServer, Toolkit) {
 /// A mock server and a toolkit with these options pointed at it.
 pub async fn setup_with(options: ToolkitOptions) -> (MockServer, Toolkit) {
     let server = MockServer::start().await;
-    let toolkit = Toolkit::new(client(&server), options).expect("toolkit");
+    // These tests are about the requests each tool sends: risky calls are pre-approved here;
+    // tests/governance.rs tests the confirmation itself.
+    let toolkit = Toolkit::new(client(&server), options)
+        .expect("toolkit")
+        .with_grant(clerk_tools::Grant::preapproved("test"));
     (server, toolkit)
 }
 
