@@ -59,7 +59,17 @@ async def exercise(client: Client, slug: str):
     bad = await client.call_tool("getUserList", {"limit": 0})
     assert bad.is_error is True and "limit" in bad.content[0].text
 
-    deleted = await client.call_tool("deleteOrganization", {"organizationId": org_id})
+    # Destructive, on a client that cannot elicit: the first call asks for a confirmation code
+    # and changes nothing; with the code (after asking the user) it runs.
+    asked = await client.call_tool("deleteOrganization", {"organizationId": org_id})
+    assert asked.is_error is True
+    assert asked.structured_content["error"] == "confirmation_required"
+    assert "Py Interop" in asked.structured_content["prompt"]
+    still = await client.call_tool("getOrganization", {"organizationId": org_id})
+    assert still.is_error is False
+    deleted = await client.call_tool(
+        "deleteOrganization", {"organizationId": org_id, "confirm": asked.structured_content["confirm"]}
+    )
     assert deleted.structured_content["deleted"] is True
 
 

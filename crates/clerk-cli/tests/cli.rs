@@ -488,3 +488,88 @@ fn emulator_serve_runs_until_killed() {
     child.wait().unwrap();
     assert_eq!(count["totalCount"], 0);
 }
+
+/// A risky command without a terminal and without `--yes` does nothing and says how to go on;
+/// `--dry-run` shows the request; `--yes` runs it; `--audit-log` records every call.
+#[test]
+fn risky_commands_need_yes_or_a_terminal_and_dry_run_changes_nothing() {
+    let clerk = Clerk::start();
+    let users = clerk.json(&["users", "get-user-list", "--limit", "1"]);
+    let id = users["data"][0]["id"].as_str().unwrap().to_string();
+
+    let refused = clerk
+        .cmd()
+        .args(["users", "delete-user", "--user-id", &id])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = stderr_of(&refused);
+    assert!(err.contains("needs confirmation: Delete user "), "{err}");
+    assert!(err.contains(&id) && err.contains("--yes"), "{err}");
+    assert_eq!(
+        clerk.json(&["users", "get-user", "--user-id", &id])["id"],
+        id
+    );
+
+    let preview = clerk.json(&["users", "delete-user", "--user-id", &id, "--dry-run"]);
+    assert_eq!(preview["dryRun"], true);
+    assert_eq!(preview["wouldSend"][0]["method"], "DELETE");
+    assert_eq!(
+        clerk.json(&["users", "get-user", "--user-id", &id])["id"],
+        id
+    );
+
+    let dir = std::env::temp_dir().join(format!("clerkctl-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("audit.jsonl");
+    let log_arg = log.to_str().unwrap();
+    let deleted = clerk.json(&[
+        "users",
+        "delete-user",
+        "--user-id",
+        &id,
+        "--yes",
+        "--audit-log",
+        log_arg,
+    ]);
+    assert_eq!(deleted["deleted"], true);
+    clerk
+        .cmd()
+        .args(["users", "get-user", "--user-id", &id])
+        .assert()
+        .code(1);
+    let lines: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["type"], "intent");
+    assert_eq!(lines[1]["type"], "call");
+    assert_eq!(lines[1]["confirmation"]["method"], "preapproved");
+    assert_eq!(lines[1]["confirmation"]["by"], "--yes");
+    assert_eq!(lines[1]["client"]["name"], "clerkctl");
+    std::fs::remove_dir_all(&dir).ok();
+
+    // `--max-risk read` leaves no destructive command.
+    clerk
+        .cmd()
+        .args([
+            "--max-risk",
+            "read",
+            "users",
+            "delete-user",
+            "--user-id",
+            &id,
+        ])
+        .assert()
+        .code(2);
+    // Reads take no --dry-run.
+    clerk
+        .cmd()
+        .args(["users", "get-user", "--user-id", &id, "--dry-run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only reads"));
+}

@@ -1,0 +1,606 @@
+//! Governance on a real (in-process) emulator: risk classes, confirmation in each of its forms,
+//! dry runs, the audit log (intent lines, one line per call, no secrets, fail closed) and
+//! masked results. Every state change is read back from the emulator.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use clerk_api::Client;
+use clerk_emulator::{Emulator, EmulatorConfig};
+use clerk_tools::confirm::Claim;
+use clerk_tools::{
+    AuditLog, AuditTarget, CallError, ConfirmAnswer, Confirmer, Fsync, Grant, JsonObject,
+    RISK_META, Risk, ToolContext, ToolError, Toolkit, ToolkitOptions,
+};
+use futures_util::future::BoxFuture;
+use serde_json::{Value, json};
+
+async fn emulator() -> (Emulator, Client) {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = Client::builder(emulator.secret_key())
+        .api_url(emulator.url())
+        .build()
+        .unwrap();
+    (emulator, client)
+}
+
+fn args(v: Value) -> Option<JsonObject> {
+    v.as_object().cloned()
+}
+
+/// A demo user with a name and an email, and the toolkit (default options) on the emulator.
+async fn setup() -> (Emulator, Client, Toolkit, Value) {
+    let (emulator, client) = emulator().await;
+    let toolkit = Toolkit::new(client.clone(), ToolkitOptions::default()).unwrap();
+    let list = toolkit
+        .call("getUserList", args(json!({"limit": 50})))
+        .await
+        .unwrap();
+    let user = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["first_name"].is_string() && u["email_addresses"].is_array())
+        .expect("a demo user with a name and an email")
+        .clone();
+    (emulator, client, toolkit, user)
+}
+
+async fn exists(client: &Client, user_id: &str) -> bool {
+    match client.users().get(user_id).await {
+        Ok(_) => true,
+        Err(e) if e.is_not_found() => false,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn confirmation_request(e: CallError) -> (String, String) {
+    match e {
+        CallError::Tool(ToolError::ConfirmationRequired(ask)) => (ask.prompt, ask.code),
+        other => panic!("expected a confirmation request, got {other}"),
+    }
+}
+
+fn not_confirmed(e: CallError) -> String {
+    match e {
+        CallError::Tool(ToolError::NotConfirmed { reason, .. }) => reason,
+        other => panic!("expected a refusal, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_tool_has_a_risk_class_in_its_definition_and_max_risk_selects() {
+    let client = Client::new("sk_test_unused").unwrap();
+    let all = Toolkit::new(client.clone(), ToolkitOptions::default()).unwrap();
+    for d in all.definitions().as_array().unwrap() {
+        let risk = d["_meta"][RISK_META].as_str().unwrap();
+        assert!(risk.parse::<Risk>().is_ok(), "{d}");
+    }
+    let risk_of = |name: &str| all.get(name).unwrap().risk();
+    assert_eq!(risk_of("getUser"), Risk::Read);
+    assert_eq!(risk_of("updateUser"), Risk::Write);
+    assert_eq!(risk_of("deleteUser"), Risk::Destructive);
+    assert_eq!(risk_of("banUser"), Risk::Destructive);
+    // Confirmable tools take `confirm`, every tool that changes something takes `dryRun`.
+    let defs = all.definitions();
+    let def = |name: &str| {
+        defs.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert!(def("deleteUser")["inputSchema"]["properties"]["confirm"].is_object());
+    assert!(def("deleteUser")["inputSchema"]["properties"]["dryRun"].is_object());
+    assert!(def("updateUser")["inputSchema"]["properties"]["confirm"].is_null());
+    assert!(def("updateUser")["inputSchema"]["properties"]["dryRun"].is_object());
+    assert!(def("getUser")["inputSchema"]["properties"]["dryRun"].is_null());
+
+    let up_to_write = Toolkit::new(
+        client,
+        ToolkitOptions {
+            max_risk: Some(Risk::Write),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(up_to_write.get("updateUser").is_some() && up_to_write.get("getUser").is_some());
+    assert!(up_to_write.get("deleteUser").is_none() && up_to_write.get("banUser").is_none());
+}
+
+#[tokio::test]
+async fn a_confirmation_code_names_the_target_changes_nothing_and_works_once() {
+    let (_emu, client, toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let first = user["first_name"].as_str().unwrap();
+
+    let asked = toolkit
+        .call("deleteUser", args(json!({"userId": id})))
+        .await
+        .unwrap_err();
+    let (prompt, code) = confirmation_request(asked);
+    assert!(prompt.starts_with("Delete user "), "{prompt}");
+    assert!(prompt.contains(first) && prompt.contains(id), "{prompt}");
+    assert!(
+        prompt.contains('@') && prompt.ends_with("This cannot be undone."),
+        "{prompt}"
+    );
+    assert!(exists(&client, id).await, "asking deleted the user");
+
+    // A code is bound to the arguments: it does not delete someone else.
+    let other = toolkit
+        .call("getUserList", args(json!({"limit": 50})))
+        .await
+        .unwrap()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .find(|u| u != id)
+        .unwrap();
+    let wrong = toolkit
+        .call(
+            "deleteUser",
+            args(json!({"userId": other, "confirm": code})),
+        )
+        .await
+        .unwrap_err();
+    assert!(not_confirmed(wrong).contains("wrong, expired, or was issued for other arguments"));
+    assert!(exists(&client, &other).await);
+    // A made-up code does nothing either.
+    let forged = toolkit
+        .call(
+            "deleteUser",
+            args(json!({"userId": id, "confirm": "AAAA-AAAA-AAAAA"})),
+        )
+        .await
+        .unwrap_err();
+    not_confirmed(forged);
+    assert!(exists(&client, id).await);
+
+    let deleted = toolkit
+        .call(
+            "deleteUser",
+            args(json!({"userId": id, "confirm": code.to_lowercase()})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(deleted["deleted"], true);
+    assert!(!exists(&client, id).await);
+
+    let replayed = toolkit
+        .call("deleteUser", args(json!({"userId": id, "confirm": code})))
+        .await
+        .unwrap_err();
+    assert!(not_confirmed(replayed).contains("already used"));
+}
+
+struct Answers(Mutex<Vec<ConfirmAnswer>>, Mutex<Vec<String>>);
+
+impl Confirmer for Answers {
+    fn method(&self) -> &'static str {
+        "test"
+    }
+    fn confirm<'a>(&'a self, prompt: &'a str) -> BoxFuture<'a, ConfirmAnswer> {
+        self.1.lock().unwrap().push(prompt.to_string());
+        let answer = self.0.lock().unwrap().remove(0);
+        Box::pin(async move { answer })
+    }
+}
+
+#[tokio::test]
+async fn a_confirmer_is_asked_and_a_no_changes_nothing() {
+    let (_emu, client, toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let answers = Arc::new(Answers(
+        Mutex::new(vec![
+            ConfirmAnswer::Declined,
+            ConfirmAnswer::Cancelled,
+            ConfirmAnswer::Unavailable,
+            ConfirmAnswer::Accepted,
+        ]),
+        Mutex::new(Vec::new()),
+    ));
+    let toolkit = toolkit.with_confirmer(answers.clone());
+    let call = || toolkit.call("banUser", args(json!({"userId": id})));
+
+    assert!(not_confirmed(call().await.unwrap_err()).contains("declined"));
+    assert!(not_confirmed(call().await.unwrap_err()).contains("dismissed"));
+    // A confirmer that cannot ask falls back to a code.
+    confirmation_request(call().await.unwrap_err());
+    assert!(
+        !client.users().get(id).await.unwrap().banned,
+        "banned without a yes"
+    );
+
+    let banned = call().await.unwrap();
+    assert_eq!(banned["banned"], true);
+    assert!(client.users().get(id).await.unwrap().banned);
+    let prompts = answers.1.lock().unwrap();
+    assert_eq!(prompts.len(), 4);
+    assert!(prompts[0].starts_with("Ban user ") && prompts[0].contains(id));
+}
+
+#[tokio::test]
+async fn a_sealed_claim_is_checked_against_the_call() {
+    let (_emu, client, toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap().to_string();
+    let claim_for = |toolkit: &Toolkit, args_v: Value| {
+        let toolkit = toolkit.clone();
+        async move {
+            match toolkit.call("deleteUser", args(args_v)).await.unwrap_err() {
+                CallError::Tool(ToolError::ConfirmationRequired(ask)) => ask.claim,
+                other => panic!("{other}"),
+            }
+        }
+    };
+    let with = |grant: Grant| {
+        let ctx = toolkit.context().for_new_request().with_grant(grant);
+        let toolkit = toolkit.clone();
+        let id = id.clone();
+        async move {
+            toolkit
+                .call_with(&ctx, "deleteUser", args(json!({"userId": id})))
+                .await
+        }
+    };
+    let claim: Claim = claim_for(&toolkit, json!({"userId": id})).await;
+
+    // Declined, for other arguments, expired: refused, nothing deleted.
+    let declined = with(Grant::Claim {
+        claim: claim.clone(),
+        accepted: false,
+    })
+    .await
+    .unwrap_err();
+    assert!(not_confirmed(declined).contains("declined"));
+    let mut altered = claim.clone();
+    altered.args = "0".repeat(64);
+    let altered = with(Grant::Claim {
+        claim: altered,
+        accepted: true,
+    })
+    .await
+    .unwrap_err();
+    assert!(not_confirmed(altered).contains("different call"));
+    let mut expired = claim.clone();
+    expired.exp = 1;
+    let expired = with(Grant::Claim {
+        claim: expired,
+        accepted: true,
+    })
+    .await
+    .unwrap_err();
+    assert!(not_confirmed(expired).contains("expired"));
+    let invalid = with(Grant::Invalid {
+        reason: "the confirmation state is not valid".into(),
+    })
+    .await
+    .unwrap_err();
+    not_confirmed(invalid);
+    assert!(exists(&client, &id).await);
+
+    // Accepted: done, once.
+    let ok = with(Grant::Claim {
+        claim: claim.clone(),
+        accepted: true,
+    })
+    .await
+    .unwrap();
+    assert_eq!(ok["deleted"], true);
+    assert!(!exists(&client, &id).await);
+    let again = with(Grant::Claim {
+        claim,
+        accepted: true,
+    })
+    .await
+    .unwrap_err();
+    assert!(not_confirmed(again).contains("already used"));
+}
+
+#[tokio::test]
+async fn confirmation_can_be_turned_off_or_extended() {
+    let (_emu, client, _toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let none = Toolkit::new(
+        client.clone(),
+        ToolkitOptions {
+            confirm: BTreeSet::new(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        none.call("lockUser", args(json!({"userId": id})))
+            .await
+            .unwrap()["locked"],
+        true
+    );
+    let writes_too = Toolkit::new(
+        client,
+        ToolkitOptions {
+            confirm: [Risk::Write].into_iter().collect(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    confirmation_request(
+        writes_too
+            .call("unlockUser", args(json!({"userId": id})))
+            .await
+            .unwrap_err(),
+    );
+}
+
+#[tokio::test]
+async fn dry_runs_show_the_requests_and_the_target_and_change_nothing() {
+    let (_emu, client, toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+
+    let preview = toolkit
+        .call("deleteUser", args(json!({"userId": id, "dryRun": true})))
+        .await
+        .unwrap();
+    assert_eq!(preview["dryRun"], true);
+    assert_eq!(preview["deleted"], false);
+    assert_eq!(
+        preview["wouldSend"],
+        json!([{"method": "DELETE", "path": format!("/users/{id}")}])
+    );
+    assert_eq!(preview["current"]["user"]["id"], id);
+    assert!(exists(&client, id).await);
+
+    let create = toolkit
+        .call(
+            "createUser",
+            args(json!({
+                "emailAddress": ["dry.run@example.com"],
+                "password": "correct horse battery staple",
+                "dryRun": true
+            })),
+        )
+        .await
+        .unwrap();
+    let sent = &create["wouldSend"][0];
+    assert_eq!(sent["method"], "POST");
+    assert_eq!(sent["path"], "/users");
+    assert_eq!(
+        sent["body"]["email_address"],
+        json!(["dry.run@example.com"])
+    );
+    assert_eq!(sent["body"]["password"], "[masked]");
+    assert!(!create.to_string().contains("battery"));
+    let found = client
+        .users()
+        .list()
+        .email_address(["dry.run@example.com"])
+        .send()
+        .await
+        .unwrap();
+    assert!(found.data.is_empty(), "a dry run created a user");
+
+    // Reads take no dryRun.
+    let bad = toolkit
+        .call("getUser", args(json!({"userId": id, "dryRun": true})))
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("dryRun"), "{bad}");
+}
+
+fn audit_lines(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_call_is_audited_writes_first_as_intent_and_no_line_holds_a_secret() {
+    let (_emu, client, _toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let dir = std::env::temp_dir().join(format!("clerk-audit-{}", fastrand::u64(..)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("audit.jsonl");
+    let log = AuditLog::open(AuditTarget::File(path.clone()), Fsync::Writes).unwrap();
+    let toolkit = Toolkit::new(client.clone(), ToolkitOptions::default())
+        .unwrap()
+        .map_pipeline(|p| p.with_audit(log));
+
+    toolkit
+        .call("getUser", args(json!({"userId": id})))
+        .await
+        .unwrap();
+    toolkit
+        .call(
+            "createUser",
+            args(json!({"emailAddress": ["audited@example.com"], "password": "hunter2-hunter2"})),
+        )
+        .await
+        .unwrap();
+    let (_, code) = confirmation_request(
+        toolkit
+            .call("deleteUser", args(json!({"userId": id})))
+            .await
+            .unwrap_err(),
+    );
+    toolkit
+        .call("deleteUser", args(json!({"userId": id, "confirm": code})))
+        .await
+        .unwrap();
+    toolkit
+        .call("deleteUser", args(json!({"userId": id, "dryRun": true})))
+        .await
+        .unwrap();
+    let _ = toolkit.call("noSuchTool", None).await.unwrap_err();
+
+    // Reads are written without waiting; let the writer catch up.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let lines = audit_lines(&path);
+    let summary: Vec<(String, String, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["type"].as_str().unwrap().to_string(),
+                l["tool"].as_str().unwrap().to_string(),
+                l["outcome"]["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        summary,
+        vec![
+            s("call", "getUser", "ok"),
+            s("intent", "createUser", "pending"),
+            s("call", "createUser", "ok"),
+            s("call", "deleteUser", "error"),
+            s("intent", "deleteUser", "pending"),
+            s("call", "deleteUser", "ok"),
+            s("call", "deleteUser", "ok"),
+            s("call", "noSuchTool", "error"),
+        ]
+    );
+    // The asking call says why it stopped; the confirmed one how it was confirmed; the dry run
+    // is marked.
+    assert_eq!(lines[3]["outcome"]["code"], "confirmation_required");
+    assert_eq!(lines[5]["confirmation"]["method"], "code");
+    assert_eq!(lines[4]["confirmation"]["method"], "code");
+    assert_eq!(lines[6]["dryRun"], true);
+    for l in &lines {
+        assert_eq!(l["tenant"], client.key_fingerprint());
+        assert!(l["requestId"].is_string() && l["time"].is_string());
+    }
+    assert_eq!(lines[1]["risk"], "write");
+    assert_eq!(lines[5]["risk"], "destructive");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains("hunter2"),
+        "a password reached the audit log"
+    );
+    assert!(
+        !text.contains(client_key(&client)),
+        "the key reached the audit log"
+    );
+    assert!(
+        !text.contains(&code),
+        "a confirmation code reached the audit log"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the audit log is readable by others");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn client_key(_client: &Client) -> &'static str {
+    // The emulator's default key.
+    "sk_test_emulator"
+}
+
+#[tokio::test]
+async fn without_a_writable_audit_log_changes_are_refused_and_reads_go_on() {
+    if !std::path::Path::new("/dev/full").exists() {
+        panic!("this test needs /dev/full (a device every write to fails)");
+    }
+    let (_emu, client, _toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let log = AuditLog::open(AuditTarget::File("/dev/full".into()), Fsync::Never).unwrap();
+    let toolkit = Toolkit::new(client.clone(), ToolkitOptions::default())
+        .unwrap()
+        .with_grant(Grant::preapproved("test"))
+        .map_pipeline(|p| p.with_audit(log));
+    let refused = toolkit
+        .call("banUser", args(json!({"userId": id})))
+        .await
+        .unwrap_err();
+    match refused {
+        CallError::Tool(ToolError::AuditUnavailable { reason, .. }) => {
+            assert!(reason.contains("/dev/full"), "{reason}")
+        }
+        other => panic!("expected a refusal, got {other}"),
+    }
+    assert!(!client.users().get(id).await.unwrap().banned);
+    let read = toolkit
+        .call("getUser", args(json!({"userId": id})))
+        .await
+        .unwrap();
+    assert_eq!(read["id"], id);
+    // A second log that works is enough.
+    let dir = std::env::temp_dir().join(format!("clerk-audit-{}", fastrand::u64(..)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = AuditLog::open(AuditTarget::File(dir.join("a.jsonl")), Fsync::Never).unwrap();
+    let toolkit = toolkit.map_pipeline(|p| p.with_audit(good));
+    toolkit
+        .call("banUser", args(json!({"userId": id})))
+        .await
+        .unwrap();
+    assert!(client.users().get(id).await.unwrap().banned);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn results_mask_secrets_unless_revealed() {
+    let (_emu, client, toolkit, _user) = setup().await;
+    let invited = toolkit
+        .call(
+            "createInvitation",
+            args(json!({"emailAddress": "masked@example.com"})),
+        )
+        .await
+        .unwrap();
+    let url = invited["url"].as_str().expect("an invitation link");
+    assert!(url.contains("__clerk_ticket=[masked:"), "{url}");
+    let stored = client.invitations().list().send().await.unwrap();
+    let real = stored
+        .data
+        .iter()
+        .find(|i| i.email_address == "masked@example.com")
+        .and_then(|i| i.url.clone())
+        .unwrap();
+    assert!(!url.contains(real.split("__clerk_ticket=").nth(1).unwrap()));
+
+    let revealing = Toolkit::new(
+        client,
+        ToolkitOptions {
+            reveal: [clerk_tools::SecretClass::Links].into_iter().collect(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let shown = revealing
+        .call(
+            "createInvitation",
+            args(json!({"emailAddress": "shown@example.com"})),
+        )
+        .await
+        .unwrap();
+    assert!(!shown["url"].as_str().unwrap().contains("[masked"));
+}
+
+#[tokio::test]
+async fn a_context_grant_answers_one_call_only() {
+    let (_emu, client, toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let claim = match toolkit
+        .call("lockUser", args(json!({"userId": id})))
+        .await
+        .unwrap_err()
+    {
+        CallError::Tool(ToolError::ConfirmationRequired(ask)) => ask.claim,
+        other => panic!("{other}"),
+    };
+    let ctx: ToolContext = toolkit.context().clone().with_grant(Grant::Claim {
+        claim,
+        accepted: true,
+    });
+    assert!(ctx.for_new_request().grant.is_none());
+    toolkit
+        .call_with(&ctx, "lockUser", args(json!({"userId": id})))
+        .await
+        .unwrap();
+    assert!(client.users().get(id).await.unwrap().locked);
+}
