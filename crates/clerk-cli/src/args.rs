@@ -44,6 +44,15 @@ pub struct Global {
     )]
     pub secret_key: Option<String>,
 
+    /// A file holding the Clerk secret key (must not be readable by other users). Also
+    /// CLERK_SECRET_KEY_FILE, or systemd's $CREDENTIALS_DIRECTORY/clerk-secret-key.
+    #[arg(
+        long,
+        value_name = "PATH",
+        global = true,
+        conflicts_with = "secret_key"
+    )]
+    pub secret_key_file: Option<std::path::PathBuf>,
     /// Run the command on an embedded, offline Clerk emulator seeded with demo data (no key
     /// needed). Its state lives only for this one invocation: changes do not persist between
     /// commands (use `clerkctl emulator serve` for a long-lived one).
@@ -175,6 +184,7 @@ const VALUE_LONGS: &[&str] = &[
     "tools",
     "api-url",
     "secret-key",
+    "secret-key-file",
     "sk",
     "output",
     "confirm",

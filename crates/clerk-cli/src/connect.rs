@@ -20,6 +20,7 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
             .secret_key
             .as_deref()
             .map(|k| SecretKey::new(k.trim())),
+        secret_key_file: global.secret_key_file.clone(),
         api_url: global.api_url.clone(),
         emulator: global.emulator,
         keyless: false,

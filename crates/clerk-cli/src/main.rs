@@ -240,6 +240,8 @@ async fn call_tool(
             .map(|a| AuditTarget::parse(a))
             .collect(),
         fsync: global.audit_fsync,
+        // Budgets count per process; a clerkctl process makes one call.
+        budgets: Vec::new(),
     };
     let pipeline = governance.pipeline(options).map_err(Failure::usage)?;
     let mut context =

@@ -61,6 +61,8 @@ fn clerkctl() -> Command {
     for var in [
         "CLERK_API_URL",
         "CLERK_SECRET_KEY",
+        "CLERK_SECRET_KEY_FILE",
+        "CREDENTIALS_DIRECTORY",
         "CLERKCTL_LOG",
         "RUST_LOG",
     ] {
@@ -572,4 +574,38 @@ fn risky_commands_need_yes_or_a_terminal_and_dry_run_changes_nothing() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("only reads"));
+}
+
+/// The key can come from a file only its owner can read, or from systemd's credential
+/// directory; never needs to be on the command line.
+#[cfg(unix)]
+#[test]
+fn the_key_comes_from_a_private_file_or_the_credentials_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let clerk = Clerk::start();
+    let dir = std::env::temp_dir().join(format!("clerkctl-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("clerk-secret-key");
+    std::fs::write(&file, format!("{}\n", clerk.emulator.secret_key())).unwrap();
+    let count = |cmd: &mut Command| {
+        cmd.env("CLERK_API_URL", clerk.emulator.url())
+            .args(["users", "get-user-count"])
+            .assert()
+    };
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    count(clerkctl().args(["--secret-key-file", file.to_str().unwrap()]))
+        .code(2)
+        .stderr(
+            predicate::str::contains("readable by other users")
+                .and(predicate::str::contains("chmod 600")),
+        );
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    count(clerkctl().args(["--secret-key-file", file.to_str().unwrap()])).success();
+    count(clerkctl().env("CLERK_SECRET_KEY_FILE", &file)).success();
+    count(clerkctl().env("CREDENTIALS_DIRECTORY", &dir)).success();
+    count(&mut clerkctl())
+        .code(2)
+        .stderr(predicate::str::contains("no Clerk secret key"));
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -17,9 +17,10 @@ use clerk_api::SecretKey;
 use clerk_mcp::ClerkServer;
 use clerk_mcp::http::{self, HttpOptions, KeyMode};
 use clerk_tools::connect::{ConnectOptions, connect};
-use clerk_tools::governance::{parse_confirm, parse_reveal};
+use clerk_tools::governance::{parse_budget, parse_confirm, parse_reveal, parse_tenant_budget};
 use clerk_tools::{
-    AuditTarget, Fsync, Governance, Pipeline, Risk, SecretClass, ToolContext, ToolkitOptions,
+    AuditTarget, Budget, Fsync, Governance, Pipeline, Risk, SecretClass, ToolContext,
+    ToolkitOptions,
 };
 use rmcp::ServiceExt;
 use secrecy::SecretString;
@@ -73,12 +74,17 @@ struct Args {
     #[arg(long = "secret-key", visible_alias = "sk", value_name = "KEY", value_parser = secret)]
     secret_key: Option<Secret>,
 
+    /// A file holding the Clerk secret key (must not be readable by other users). Also
+    /// CLERK_SECRET_KEY_FILE, or systemd's $CREDENTIALS_DIRECTORY/clerk-secret-key.
+    #[arg(long, value_name = "PATH", conflicts_with = "secret_key")]
+    secret_key_file: Option<PathBuf>,
+
     /// Clerk API origin (default https://api.clerk.com).
     #[arg(long, env = "CLERK_API_URL", value_name = "URL")]
     api_url: Option<String>,
 
     /// Run on an embedded, offline Clerk emulator seeded with demo data (no key needed).
-    #[arg(long, conflicts_with_all = ["secret_key", "api_url"])]
+    #[arg(long, conflicts_with_all = ["secret_key", "secret_key_file", "api_url"])]
     emulator: bool,
 
     /// Risk classes whose calls need the person's confirmation first (MCP elicitation, a
@@ -105,6 +111,15 @@ struct Args {
     /// something), always.
     #[arg(long, value_name = "POLICY", default_value = "writes")]
     audit_fsync: Fsync,
+
+    /// A budget per principal (the signed-in user, else the tenant): RISK=N/PERIOD, e.g.
+    /// `destructive=20/h` (periods s, m, h, d). Repeatable.
+    #[arg(long = "budget", value_name = "RISK=N/PERIOD", value_parser = parse_budget)]
+    budgets: Vec<Budget>,
+
+    /// A budget per tenant (Clerk instance), e.g. `destructive=100/d`. Repeatable.
+    #[arg(long = "tenant-budget", value_name = "RISK=N/PERIOD", value_parser = parse_tenant_budget)]
+    tenant_budgets: Vec<Budget>,
 
     /// Longest a tool call may take, in seconds (all its Clerk requests and retries).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
@@ -198,26 +213,9 @@ fn main() -> ExitCode {
 /// The HTTP bearer token: CLERK_MCP_HTTP_TOKEN or --http-token-file.
 fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
     if let Some(path) = &args.http_token_file {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let meta = std::fs::metadata(path)
-                .map_err(|e| format!("cannot read --http-token-file {}: {e}", path.display()))?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                return Err(format!(
-                    "--http-token-file {} is readable by other users; run `chmod 600 {}`",
-                    path.display(),
-                    path.display()
-                ));
-            }
-        }
-        let token = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read --http-token-file {}: {e}", path.display()))?;
-        let token = token.trim().to_string();
-        if token.is_empty() {
-            return Err(format!("--http-token-file {} is empty", path.display()));
-        }
-        return Ok(Some(SecretString::from(token)));
+        return clerk_tools::connect::read_secret_file(path, "--http-token-file")
+            .map(|t| Some(SecretString::from(t)))
+            .map_err(|e| e.to_string());
     }
     Ok(std::env::var("CLERK_MCP_HTTP_TOKEN")
         .ok()
@@ -243,6 +241,12 @@ async fn run(args: Args) -> ExitCode {
             .map(|a| AuditTarget::parse(a))
             .collect(),
         fsync: args.audit_fsync,
+        budgets: args
+            .budgets
+            .iter()
+            .chain(&args.tenant_budgets)
+            .cloned()
+            .collect(),
     };
     let pipeline = match governance.pipeline(options) {
         Ok(p) => p,
@@ -256,6 +260,7 @@ async fn run(args: Args) -> ExitCode {
             .secret_key
             .as_ref()
             .map(|s| SecretKey::new(s.0.clone())),
+        secret_key_file: args.secret_key_file.clone(),
         api_url: args.api_url.clone(),
         emulator: args.emulator,
         keyless: public,

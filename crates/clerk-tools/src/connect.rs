@@ -1,8 +1,11 @@
 //! The one place where a front-end turns its flags and environment into a Clerk [`Client`]:
 //! `clerk-mcp` and `clerkctl` both call [`connect`].
 //!
-//! The key comes from `--secret-key` (discouraged: other users of the machine can read a
-//! command line) or `CLERK_SECRET_KEY`; the origin from `--api-url` or `CLERK_API_URL`. With
+//! The key comes, first found wins, from `--secret-key` (discouraged: other users of the
+//! machine can read a command line), `--secret-key-file PATH`, `CLERK_SECRET_KEY`,
+//! `CLERK_SECRET_KEY_FILE`, or the service manager's credential directory
+//! (`$CREDENTIALS_DIRECTORY/clerk-secret-key`, systemd's `LoadCredential=`). A key file must not
+//! be readable by other users. The origin comes from `--api-url` or `CLERK_API_URL`. With
 //! `emulator` set (cargo feature `emulator`, on in both binaries by default) an embedded
 //! offline emulator with demo data is started instead and the client points at it.
 
@@ -11,8 +14,10 @@ use clerk_api::{Client, SecretKey};
 /// What the front-end was told.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
-    /// A key given on the command line (wins over `CLERK_SECRET_KEY`).
+    /// A key given on the command line (wins over everything else).
     pub secret_key: Option<SecretKey>,
+    /// A file holding the key (`--secret-key-file`; wins over the environment).
+    pub secret_key_file: Option<std::path::PathBuf>,
     /// An API origin given on the command line (wins over `CLERK_API_URL`).
     pub api_url: Option<String>,
     /// Run on an embedded emulator.
@@ -64,6 +69,9 @@ pub enum ConnectError {
     /// The emulator did not start.
     #[error("could not start the embedded emulator: {0}")]
     Emulator(String),
+    /// A key or token file cannot be used.
+    #[error("{0}")]
+    SecretFile(String),
     /// The client configuration is invalid (e.g. a malformed URL).
     #[error(transparent)]
     Config(#[from] clerk_api::Error),
@@ -77,11 +85,14 @@ pub async fn connect(options: &ConnectOptions) -> Result<Connection, ConnectErro
     let key = if options.keyless {
         SecretKey::new("")
     } else {
-        let key = options
-            .secret_key
-            .clone()
-            .or_else(SecretKey::from_env)
-            .ok_or(ConnectError::NoKey)?;
+        let key = match (&options.secret_key, &options.secret_key_file) {
+            (Some(k), _) => k.clone(),
+            (None, Some(path)) => SecretKey::new(read_secret_file(path, "--secret-key-file")?),
+            (None, None) => match SecretKey::from_env() {
+                Some(k) => k,
+                None => key_from_files()?.ok_or(ConnectError::NoKey)?,
+            },
+        };
         if key.is_empty() {
             return Err(ConnectError::EmptyKey);
         }
@@ -102,6 +113,52 @@ pub async fn connect(options: &ConnectOptions) -> Result<Connection, ConnectErro
         #[cfg(feature = "emulator")]
         _emulator: None,
     })
+}
+
+/// `CLERK_SECRET_KEY_FILE`, then `$CREDENTIALS_DIRECTORY/clerk-secret-key`.
+fn key_from_files() -> Result<Option<SecretKey>, ConnectError> {
+    if let Some(path) = std::env::var_os("CLERK_SECRET_KEY_FILE").filter(|p| !p.is_empty()) {
+        let path = std::path::PathBuf::from(path);
+        return read_secret_file(&path, "CLERK_SECRET_KEY_FILE").map(|k| Some(SecretKey::new(k)));
+    }
+    if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|p| !p.is_empty()) {
+        let path = std::path::Path::new(&dir).join("clerk-secret-key");
+        if path.exists() {
+            // The service manager made it readable by this service only.
+            return std::fs::read_to_string(&path)
+                .map(|k| Some(SecretKey::new(k.trim())))
+                .map_err(|e| {
+                    ConnectError::SecretFile(format!("cannot read {}: {e}", path.display()))
+                });
+        }
+    }
+    Ok(None)
+}
+
+/// Reads a secret (a key, a token) from a file that only its owner may read. `what` names the
+/// flag or variable in errors. The content is trimmed; an empty file is an error.
+pub fn read_secret_file(path: &std::path::Path, what: &str) -> Result<String, ConnectError> {
+    let fail = |m: String| ConnectError::SecretFile(m);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| fail(format!("cannot read {what} {}: {e}", path.display())))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(fail(format!(
+                "{what} {} is readable by other users; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            )));
+        }
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(format!("cannot read {what} {}: {e}", path.display())))?;
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(fail(format!("{what} {} is empty", path.display())));
+    }
+    Ok(text)
 }
 
 #[cfg(feature = "emulator")]

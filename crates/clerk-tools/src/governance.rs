@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::audit::{AuditLog, AuditTarget, Fsync};
+use crate::budget::Budget;
 use crate::confirm::ConfirmKey;
 use crate::mask::SecretClass;
 use crate::pipeline::Pipeline;
@@ -24,6 +25,8 @@ pub struct Governance {
     pub audit: Vec<AuditTarget>,
     /// When file logs sync (`--audit-fsync`).
     pub fsync: Fsync,
+    /// Budgets (`--budget`, `--tenant-budget`).
+    pub budgets: Vec<Budget>,
 }
 
 impl Default for Governance {
@@ -34,6 +37,7 @@ impl Default for Governance {
             reveal: BTreeSet::new(),
             audit: Vec::new(),
             fsync: Fsync::default(),
+            budgets: Vec::new(),
         }
     }
 }
@@ -62,6 +66,16 @@ pub fn parse_confirm(s: &str) -> Result<BTreeSet<Risk>, String> {
         .filter(|p| !p.trim().is_empty())
         .map(|p| p.parse::<Risk>().map_err(|e| e.to_string()))
         .collect()
+}
+
+/// Parses `--budget RISK=N/PERIOD` (per principal).
+pub fn parse_budget(s: &str) -> Result<Budget, String> {
+    Budget::parse(s, crate::budget::BudgetScope::Principal)
+}
+
+/// Parses `--tenant-budget RISK=N/PERIOD` (per tenant).
+pub fn parse_tenant_budget(s: &str) -> Result<Budget, String> {
+    Budget::parse(s, crate::budget::BudgetScope::Tenant)
 }
 
 /// Parses `--reveal`: secret classes separated by commas or spaces.
@@ -93,6 +107,9 @@ impl Governance {
         for target in &self.audit {
             let log = AuditLog::open(target.clone(), self.fsync).map_err(GovernanceError::Audit)?;
             pipeline = pipeline.with_audit(log);
+        }
+        if !self.budgets.is_empty() {
+            pipeline = pipeline.with_budgets(self.budgets.clone());
         }
         if self.confirm.is_empty() {
             tracing::warn!("confirmation of risky calls is off (--confirm none)");

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod budget;
 pub mod confirm;
 pub mod connect;
 mod context;
@@ -57,6 +58,7 @@ mod tool;
 pub mod tools;
 
 pub use audit::{AuditLog, AuditTarget, Fsync};
+pub use budget::{Budget, BudgetScope};
 pub use confirm::{ConfirmAnswer, ConfirmKey, Confirmer, Grant};
 pub use context::{AuthMethod, Caller, ClientInfo, ToolContext, new_request_id};
 pub use error::{FieldError, ToolError};

@@ -12,8 +12,8 @@
 //! 4. **authorization**: the policy must answer [`Decision::Allow`] (deny by default);
 //! 5. **confirmation** of `destructive`, `credentials` and `instance` calls by the person
 //!    ([`crate::confirm`]), unless it is a dry run;
-//! 6. for a call that can change something, the audit log's **intent line** ([`crate::audit`]);
-//!    no log can be written → refused;
+//! 6. for a call that can change something, its **budgets** ([`crate::budget`]), then the audit
+//!    log's **intent line** ([`crate::audit`]); over budget, or no log can be written → refused;
 //! 7. **the call**, bounded by the call timeout, a panic caught and turned into an error; or
 //!    with `dryRun: true` the preview ([`crate::dry_run`]);
 //! 8. **result shaping** (nulls and empties dropped, `private_metadata` removed unless allowed)
@@ -31,6 +31,7 @@ use futures_util::FutureExt;
 use serde_json::{Map, Value};
 
 use crate::audit::{AuditLine, AuditLog};
+use crate::budget::{Budget, Budgets};
 use crate::confirm::{CONFIRM_ARG, ConfirmKey, Confirmations};
 use crate::context::{Caller, ToolContext};
 use crate::dry_run::DRY_RUN_ARG;
@@ -53,6 +54,7 @@ pub struct Pipeline {
     call_timeout: Option<Duration>,
     confirmations: Arc<Confirmations>,
     audit: Vec<AuditLog>,
+    budgets: Arc<Budgets>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -63,6 +65,7 @@ impl std::fmt::Debug for Pipeline {
             .field("sinks", &self.sinks.len())
             .field("call_timeout", &self.call_timeout)
             .field("audit", &self.audit)
+            .field("budgets", &self.budgets)
             .finish()
     }
 }
@@ -78,7 +81,14 @@ impl Pipeline {
             call_timeout: Some(DEFAULT_CALL_TIMEOUT),
             confirmations: Arc::new(Confirmations::new(ConfirmKey::random())),
             audit: Vec::new(),
+            budgets: Arc::new(Budgets::new(Vec::new())),
         }
+    }
+
+    /// Sets the budgets (see [`crate::budget`]); replaces any set before.
+    pub fn with_budgets(mut self, budgets: Vec<Budget>) -> Self {
+        self.budgets = Arc::new(Budgets::new(budgets));
+        self
     }
 
     /// Sets the key that binds confirmation claims and codes (give every replica the same one;
@@ -299,6 +309,9 @@ impl Pipeline {
                 .check(tool, &args, governance.confirm_code.as_deref(), ctx)
                 .await?;
             event.confirmation = Some(confirmation);
+        }
+        if changes_something(event) && !self.budgets.is_empty() {
+            self.budgets.check(tool.name(), tool.risk(), ctx)?;
         }
         if changes_something(event) {
             self.audit_write("intent", event, true)

@@ -604,3 +604,83 @@ async fn a_context_grant_answers_one_call_only() {
         .unwrap();
     assert!(client.users().get(id).await.unwrap().locked);
 }
+
+#[tokio::test]
+async fn budgets_trip_per_principal_and_per_tenant() {
+    use clerk_tools::{Budget, BudgetScope, Caller};
+    let (_emu, client, _toolkit, _user) = setup().await;
+    let toolkit = Toolkit::new(client.clone(), ToolkitOptions::default())
+        .unwrap()
+        .with_grant(Grant::preapproved("test"))
+        .map_pipeline(|p| {
+            p.with_budgets(vec![
+                Budget::parse("write=2/h", BudgetScope::Principal).unwrap(),
+                Budget::parse("write=3/h", BudgetScope::Tenant).unwrap(),
+            ])
+        });
+    let create = |ctx: ToolContext, n: u32| {
+        let toolkit = toolkit.clone();
+        async move {
+            toolkit
+                .call_with(
+                    &ctx,
+                    "createOrganization",
+                    args(json!({"name": format!("Budget {n}"), "slug": format!("budget-{n}")})),
+                )
+                .await
+        }
+    };
+    let ada = toolkit
+        .context()
+        .clone()
+        .with_caller(Caller::user("user_ada"));
+    let bob = toolkit
+        .context()
+        .clone()
+        .with_caller(Caller::user("user_bob"));
+    create(ada.for_new_request(), 1).await.unwrap();
+    create(ada.for_new_request(), 2).await.unwrap();
+    let over = create(ada.for_new_request(), 3).await.unwrap_err();
+    match &over {
+        CallError::Tool(ToolError::OverBudget {
+            budget,
+            scope,
+            retry_after_seconds,
+            ..
+        }) => {
+            assert_eq!(budget, "at most 2 write calls an hour");
+            assert_eq!(scope, "principal user_ada");
+            assert!(
+                (1..=1800).contains(retry_after_seconds),
+                "{retry_after_seconds}"
+            );
+        }
+        other => panic!("expected over budget, got {other}"),
+    }
+    // Nothing was created by the refused call.
+    let orgs = client
+        .organizations()
+        .list()
+        .query("budget-3")
+        .send()
+        .await
+        .unwrap();
+    assert!(orgs.data.is_empty());
+    // Another principal has a budget of their own, until the tenant's runs out.
+    create(bob.for_new_request(), 4).await.unwrap();
+    let tenant_over = create(bob.for_new_request(), 5).await.unwrap_err();
+    assert!(tenant_over.to_string().contains("tenant "), "{tenant_over}");
+    // Reads and dry runs do not count.
+    toolkit
+        .call_with(&ada.for_new_request(), "getUserCount", None)
+        .await
+        .unwrap();
+    toolkit
+        .call_with(
+            &ada.for_new_request(),
+            "createOrganization",
+            args(json!({"name": "Dry", "dryRun": true})),
+        )
+        .await
+        .unwrap();
+}
