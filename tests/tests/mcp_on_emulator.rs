@@ -27,11 +27,24 @@ struct Mcp {
     stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     next_id: u64,
+    /// The audit log clerk-mcp writes (`--audit-log`), and how many tools/call requests went out.
+    audit: PathBuf,
+    tool_calls: usize,
 }
 
 impl Mcp {
     fn start(emulator: &Emulator) -> Mcp {
+        let audit = std::env::temp_dir().join(format!(
+            "clerk-e2e-audit-{}-{}.jsonl",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
         let mut child = Command::new(clerk_mcp_bin())
+            .arg("--audit-log")
+            .arg(&audit)
             .env("CLERK_SECRET_KEY", emulator.secret_key())
             .env("CLERK_API_URL", emulator.url())
             .stdin(Stdio::piped())
@@ -46,6 +59,8 @@ impl Mcp {
             stdin,
             stdout,
             next_id: 1,
+            audit,
+            tool_calls: 0,
         };
         let init = mcp.request(
             "initialize",
@@ -63,6 +78,9 @@ impl Mcp {
     }
 
     fn request(&mut self, method: &str, params: Value) -> Value {
+        if method == "tools/call" {
+            self.tool_calls += 1;
+        }
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
@@ -113,6 +131,20 @@ impl Mcp {
         drop(self.stdin.take());
         let status = self.child.wait().unwrap();
         assert!(status.success(), "clerk-mcp exited with {status}");
+        // Exactly one audit line per tools/call (plus an intent line before each change), and
+        // not one holds the key or a confirmation code.
+        let text = std::fs::read_to_string(&self.audit).unwrap();
+        let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let calls = lines.iter().filter(|l| l["type"] == "call").count();
+        assert_eq!(calls, self.tool_calls, "{text}");
+        for intent in lines.iter().filter(|l| l["type"] == "intent") {
+            let done = lines.iter().any(|l| {
+                l["type"] == "call" && l["requestId"] == intent["requestId"] && l["outcome"]["status"] != "pending"
+            });
+            assert!(done, "an intent without its call line: {intent}");
+        }
+        assert!(!text.contains("sk_test_"), "the key is in the audit log");
+        std::fs::remove_file(&self.audit).ok();
     }
 }
 

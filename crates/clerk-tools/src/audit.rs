@@ -12,7 +12,8 @@
 //!    result goes back to the client.
 //!
 //! A process killed between 1 and 3 leaves the intent line: the change may have been made.
-//! Reads write only the call line and do not wait for it.
+//! Reads write only the call line (written before the answer too, but not synced unless
+//! `--audit-fsync always`).
 //!
 //! Lines never hold a secret: arguments are masked, the tenant is a key fingerprint. Each log
 //! has a writer thread of its own; concurrent calls are written (and synced) in one batch.

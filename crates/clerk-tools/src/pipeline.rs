@@ -266,7 +266,9 @@ impl Pipeline {
         let mut errors = Vec::new();
         let mut written = 0;
         for log in &self.audit {
-            match log.write(&line, changes, changes).await {
+            // Every line is waited for (a read's is not synced unless the policy says always),
+            // so a process that exits right after answering has written it.
+            match log.write(&line, changes, true).await {
                 Ok(()) => written += 1,
                 Err(e) => errors.push(format!("{}: {e}", log.target())),
             }

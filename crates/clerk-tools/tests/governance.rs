@@ -435,8 +435,6 @@ async fn every_call_is_audited_writes_first_as_intent_and_no_line_holds_a_secret
         .unwrap();
     let _ = toolkit.call("noSuchTool", None).await.unwrap_err();
 
-    // Reads are written without waiting; let the writer catch up.
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let lines = audit_lines(&path);
     let summary: Vec<(String, String, String)> = lines
         .iter()
