@@ -134,12 +134,17 @@ impl Mcp {
         // Exactly one audit line per tools/call (plus an intent line before each change), and
         // not one holds the key or a confirmation code.
         let text = std::fs::read_to_string(&self.audit).unwrap();
-        let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         let calls = lines.iter().filter(|l| l["type"] == "call").count();
         assert_eq!(calls, self.tool_calls, "{text}");
         for intent in lines.iter().filter(|l| l["type"] == "intent") {
             let done = lines.iter().any(|l| {
-                l["type"] == "call" && l["requestId"] == intent["requestId"] && l["outcome"]["status"] != "pending"
+                l["type"] == "call"
+                    && l["requestId"] == intent["requestId"]
+                    && l["outcome"]["status"] != "pending"
             });
             assert!(done, "an intent without its call line: {intent}");
         }

@@ -78,6 +78,10 @@ pub enum AuditTarget {
     Stderr,
     /// A file, appended to (created with mode 0600).
     File(PathBuf),
+    /// An OpenTelemetry collector: each line becomes an OTLP log record (body: the line;
+    /// attributes: tool, risk, outcome, request id), sent over OTLP/HTTP JSON to this URL
+    /// (`…/v1/logs` is appended when missing). Needs the `otlp` feature.
+    Otlp(String),
 }
 
 impl std::fmt::Display for AuditTarget {
@@ -85,15 +89,21 @@ impl std::fmt::Display for AuditTarget {
         match self {
             AuditTarget::Stderr => f.write_str("stderr"),
             AuditTarget::File(p) => write!(f, "{}", p.display()),
+            AuditTarget::Otlp(url) => write!(f, "otlp:{url}"),
         }
     }
 }
 
 impl AuditTarget {
-    /// `stderr` or a path.
+    /// `stderr`, an OTLP collector (`otlp:URL`, or any `http://` / `https://` URL), or a path.
     pub fn parse(spec: &str) -> AuditTarget {
-        if spec.trim() == "stderr" || spec.trim() == "-" {
+        let spec = spec.trim();
+        if spec == "stderr" || spec == "-" {
             AuditTarget::Stderr
+        } else if let Some(url) = spec.strip_prefix("otlp:") {
+            AuditTarget::Otlp(url.to_string())
+        } else if spec.starts_with("http://") || spec.starts_with("https://") {
+            AuditTarget::Otlp(spec.to_string())
         } else {
             AuditTarget::File(PathBuf::from(spec))
         }
@@ -116,6 +126,8 @@ impl std::fmt::Debug for AuditLog {
 enum Out {
     Stderr,
     File(File),
+    #[cfg(feature = "otlp")]
+    Otlp(otlp::Otlp),
 }
 
 impl Out {
@@ -127,6 +139,8 @@ impl Out {
                 e.flush()
             }
             Out::File(f) => f.write_all(bytes),
+            #[cfg(feature = "otlp")]
+            Out::Otlp(o) => o.send(bytes),
         }
     }
 
@@ -134,6 +148,82 @@ impl Out {
         match self {
             Out::Stderr => Ok(()),
             Out::File(f) => f.sync_data(),
+            #[cfg(feature = "otlp")]
+            Out::Otlp(_) => Ok(()),
+        }
+    }
+}
+
+#[cfg(feature = "otlp")]
+mod otlp {
+    //! Audit lines as OpenTelemetry log records, exported over OTLP/HTTP (JSON). Each batch of
+    //! lines is emitted and then flushed, so the writer learns whether the collector took it.
+
+    use std::io;
+
+    use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
+    use opentelemetry_otlp::{Protocol, WithExportConfig};
+    use opentelemetry_sdk::Resource;
+    use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
+
+    pub(super) struct Otlp {
+        provider: SdkLoggerProvider,
+        logger: SdkLogger,
+    }
+
+    impl Otlp {
+        pub(super) fn new(url: &str) -> io::Result<Otlp> {
+            let url = url.trim_end_matches('/');
+            let endpoint = if url.ends_with("/v1/logs") {
+                url.to_string()
+            } else {
+                format!("{url}/v1/logs")
+            };
+            let exporter = opentelemetry_otlp::LogExporter::builder()
+                .with_http()
+                .with_protocol(Protocol::HttpJson)
+                .with_endpoint(endpoint)
+                .with_timeout(std::time::Duration::from_secs(10))
+                .build()
+                .map_err(|e| io::Error::other(format!("OTLP exporter: {e}")))?;
+            let provider = SdkLoggerProvider::builder()
+                .with_resource(Resource::builder().with_service_name("clerk-mcp").build())
+                .with_batch_exporter(exporter)
+                .build();
+            let logger = provider.logger("clerk-audit");
+            Ok(Otlp { provider, logger })
+        }
+
+        pub(super) fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+            for line in bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let text = String::from_utf8_lossy(line).into_owned();
+                let parsed: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                let field = |k: &str| parsed[k].as_str().unwrap_or_default().to_string();
+                let status = parsed["outcome"]["status"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let mut record = self.logger.create_log_record();
+                record.set_event_name("clerk.tool_call");
+                let (severity, text_severity) = if status == "error" {
+                    (Severity::Warn, "WARN")
+                } else {
+                    (Severity::Info, "INFO")
+                };
+                record.set_severity_number(severity);
+                record.set_severity_text(text_severity);
+                record.add_attribute("clerk.audit.type", field("type"));
+                record.add_attribute("clerk.tool", field("tool"));
+                record.add_attribute("clerk.risk", field("risk"));
+                record.add_attribute("clerk.request_id", field("requestId"));
+                record.add_attribute("clerk.tenant", field("tenant"));
+                record.add_attribute("clerk.outcome", status);
+                record.set_body(AnyValue::from(text));
+                self.logger.emit(record);
+            }
+            self.provider
+                .force_flush()
+                .map_err(|e| io::Error::other(format!("OTLP export failed: {e}")))
         }
     }
 }
@@ -149,21 +239,46 @@ fn open_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+fn open_out(target: &AuditTarget) -> io::Result<Out> {
+    Ok(match target {
+        AuditTarget::Stderr => Out::Stderr,
+        AuditTarget::File(p) => Out::File(open_file(p).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot open the audit log {}: {e}", p.display()),
+            )
+        })?),
+        #[cfg(feature = "otlp")]
+        AuditTarget::Otlp(url) => Out::Otlp(otlp::Otlp::new(url)?),
+        #[cfg(not(feature = "otlp"))]
+        AuditTarget::Otlp(_) => {
+            return Err(io::Error::other(
+                "this build has no OTLP support (built without the `otlp` feature)",
+            ));
+        }
+    })
+}
+
 impl AuditLog {
     /// Opens `target` (a file is created if missing and appended to) and starts its writer.
     pub fn open(target: AuditTarget, fsync: Fsync) -> io::Result<AuditLog> {
-        let mut out = match &target {
-            AuditTarget::Stderr => Out::Stderr,
-            AuditTarget::File(p) => Out::File(open_file(p).map_err(|e| {
-                io::Error::new(
-                    e.kind(),
-                    format!("cannot open the audit log {}: {e}", p.display()),
-                )
-            })?),
-        };
         let (jobs, rx) = mpsc::channel::<Job>();
+        let (ready_tx, ready_rx) = mpsc::sync_channel::<io::Result<()>>(1);
         let name = format!("audit:{target}");
+        let opened = target.clone();
+        // The output is built on the writer thread: an OTLP exporter's blocking HTTP client must
+        // not be created inside the async runtime.
         std::thread::Builder::new().name(name).spawn(move || {
+            let mut out = match open_out(&opened) {
+                Ok(out) => {
+                    let _ = ready_tx.send(Ok(()));
+                    out
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
                 while let Ok(more) = rx.try_recv() {
@@ -190,6 +305,9 @@ impl AuditLog {
                 }
             }
         })?;
+        ready_rx
+            .recv()
+            .map_err(|_| io::Error::other("the audit writer did not start"))??;
         Ok(AuditLog { target, jobs })
     }
 

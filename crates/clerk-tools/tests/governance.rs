@@ -682,3 +682,77 @@ async fn budgets_trip_per_principal_and_per_tenant() {
         .await
         .unwrap();
 }
+
+#[cfg(feature = "otlp")]
+#[tokio::test]
+async fn audit_lines_go_to_an_otlp_collector_and_a_failing_one_fails_closed() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let (_emu, client, _toolkit, user) = setup().await;
+    let id = user["id"].as_str().unwrap();
+    let collector = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/logs"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&collector)
+        .await;
+    let log = AuditLog::open(
+        AuditTarget::parse(&format!("otlp:{}", collector.uri())),
+        Fsync::Writes,
+    )
+    .unwrap();
+    let toolkit = Toolkit::new(client.clone(), ToolkitOptions::default())
+        .unwrap()
+        .map_pipeline(|p| p.with_audit(log));
+    toolkit
+        .call("getUser", args(json!({"userId": id})))
+        .await
+        .unwrap();
+    toolkit
+        .call(
+            "createUser",
+            args(json!({"emailAddress": ["otlp@example.com"], "password": "otlp-secret-pw"})),
+        )
+        .await
+        .unwrap();
+    let requests = collector.received_requests().await.unwrap();
+    assert!(!requests.is_empty());
+    let bodies: String = requests
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert!(
+        bodies.contains("clerk.tool_call") && bodies.contains("clerk-mcp"),
+        "{bodies}"
+    );
+    for needle in ["getUser", "createUser", "\"intent\"", "clerk.risk"] {
+        assert!(bodies.contains(needle), "{needle} not exported: {bodies}");
+    }
+    assert!(
+        !bodies.contains("otlp-secret-pw"),
+        "a password reached the collector"
+    );
+
+    // A collector that refuses: changes are refused, reads go on.
+    let down = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&down)
+        .await;
+    let log = AuditLog::open(AuditTarget::Otlp(down.uri()), Fsync::Writes).unwrap();
+    let toolkit = Toolkit::new(client, ToolkitOptions::default())
+        .unwrap()
+        .map_pipeline(|p| p.with_audit(log));
+    let refused = toolkit
+        .call("createOrganization", args(json!({"name": "No Audit"})))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, CallError::Tool(ToolError::AuditUnavailable { .. })),
+        "{refused}"
+    );
+    toolkit
+        .call("getUser", args(json!({"userId": id})))
+        .await
+        .unwrap();
+}
