@@ -182,13 +182,13 @@ impl Registry {
                         if self.takes_dry_run(t.as_ref()) {
                             props.insert(
                                 DRY_RUN_ARG.into(),
-                                serde_json::json!({"type": "boolean", "description": "Preview the change without making it"}),
+                                serde_json::json!({"type": "boolean", "description": "Preview only: change nothing"}),
                             );
                         }
                         if self.takes_confirm(t.as_ref()) {
                             props.insert(
                                 CONFIRM_ARG.into(),
-                                serde_json::json!({"type": "string", "description": "Only after the user agreed: the code this tool's confirmation request gave"}),
+                                serde_json::json!({"type": "string", "description": "After the user agreed: the code from the confirmation request"}),
                             );
                         }
                     }
