@@ -70,7 +70,7 @@ impl Default for ToolkitOptions {
 /// A `--tools` pattern that matched no tool.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "--tools pattern `{pattern}` matches no tool. Use `*`, a category ({categories}), `category.*`, `category.toolName` or a glob such as `users.get*`"
+    "--tools pattern `{pattern}` matches no tool. Use `*`, a category ({categories}), `category.*`, `category.toolName`, a glob such as `users.get*`, or a risk class such as `risk:read`"
 )]
 pub struct ScopeError {
     /// The pattern.
@@ -381,12 +381,17 @@ fn select(tools: &[Arc<dyn Tool>], patterns: &[String]) -> Result<Vec<bool>, Sco
     }
     let mut keep = vec![false; tools.len()];
     for pattern in patterns {
+        // `risk:read`, `risk:destructive`, …: every tool of that risk class.
+        let risk = pattern
+            .strip_prefix("risk:")
+            .and_then(|r| r.parse::<Risk>().ok());
         let matcher = compile(pattern);
         let mut any = false;
         for (i, t) in tools.iter().enumerate() {
-            let hit = match &matcher {
-                Some(m) => m.is_match(t.qualified_name()) || m.is_match(t.name()),
-                None => false,
+            let hit = match (&risk, &matcher) {
+                (Some(r), _) => t.risk() == *r,
+                (None, Some(m)) => m.is_match(t.qualified_name()) || m.is_match(t.name()),
+                (None, None) => false,
             };
             if hit {
                 keep[i] = true;

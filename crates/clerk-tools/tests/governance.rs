@@ -107,6 +107,24 @@ async fn every_tool_has_a_risk_class_in_its_definition_and_max_risk_selects() {
     .unwrap();
     assert!(up_to_write.get("updateUser").is_some() && up_to_write.get("getUser").is_some());
     assert!(up_to_write.get("deleteUser").is_none() && up_to_write.get("banUser").is_none());
+
+    // `--tools risk:…` selects by class too.
+    let destructive = Toolkit::new(
+        Client::new("sk_test_unused").unwrap(),
+        ToolkitOptions {
+            tools: vec!["risk:destructive".into(), "users.getUser".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(destructive.get("deleteUser").is_some() && destructive.get("revokeSession").is_some());
+    assert!(destructive.get("getUser").is_some() && destructive.get("updateUser").is_none());
+    assert!(
+        destructive
+            .tools()
+            .iter()
+            .all(|t| t.name() == "getUser" || t.risk() == Risk::Destructive)
+    );
 }
 
 #[tokio::test]
