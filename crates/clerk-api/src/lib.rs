@@ -46,6 +46,7 @@ mod query;
 
 pub mod email_addresses;
 pub mod invitations;
+pub mod machine_auth;
 pub mod organization_invitations;
 pub mod organization_memberships;
 pub mod organizations;
@@ -58,6 +59,7 @@ pub use client::{
     Client, ClientBuilder, DryRun, FileUpload, PlannedRequest, RetryConfig, SecretKey,
 };
 pub use error::{ApiError, ClerkErrorBody, ClerkErrorEntry, Error, Result};
+pub use machine_auth::{ApiKey, CreateApiKey, Jwk, Jwks, M2mToken, OAuthAccessTokenInfo};
 pub use models::*;
 pub use pagination::{MAX_PAGE_SIZE, Page};
 pub use query::Query;

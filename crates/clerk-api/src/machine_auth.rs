@@ -211,7 +211,11 @@ impl ApiKeys<'_> {
             secret: &'a str,
         }
         self.client
-            .send_json(Method::POST, "/api_keys/verify".into(), Some(&Body { secret }))
+            .send_json(
+                Method::POST,
+                "/api_keys/verify".into(),
+                Some(&Body { secret }),
+            )
             .await
     }
 
@@ -284,7 +288,11 @@ impl M2mTokens<'_> {
             token: &'a str,
         }
         self.client
-            .send_json(Method::POST, "/m2m_tokens/verify".into(), Some(&Body { token }))
+            .send_json(
+                Method::POST,
+                "/m2m_tokens/verify".into(),
+                Some(&Body { token }),
+            )
             .await
     }
 

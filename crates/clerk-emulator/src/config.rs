@@ -27,6 +27,8 @@ pub struct EmulatorConfig {
     pub latency: Option<Duration>,
     /// Injected faults.
     pub faults: Vec<Fault>,
+    /// How the emulator behaves as an OAuth authorization server.
+    pub oauth: crate::oauth::OAuthSettings,
 }
 
 impl Default for EmulatorConfig {
@@ -37,6 +39,7 @@ impl Default for EmulatorConfig {
             rate_limit: None,
             latency: None,
             faults: Vec::new(),
+            oauth: Default::default(),
         }
     }
 }
@@ -74,6 +77,12 @@ impl EmulatorConfig {
     /// Add an injected fault.
     pub fn with_fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
+        self
+    }
+
+    /// Set how the OAuth authorization server behaves.
+    pub fn with_oauth(mut self, oauth: crate::oauth::OAuthSettings) -> Self {
+        self.oauth = oauth;
         self
     }
 

@@ -61,6 +61,7 @@
 mod config;
 mod error;
 mod handlers;
+pub mod oauth;
 mod render;
 mod req;
 mod seed;

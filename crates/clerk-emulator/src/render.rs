@@ -12,12 +12,21 @@ pub const DEFAULT_IMAGE_URL: &str = "https://img.clerk.com/eyJ0eXBlIjoiZGVmYXVsd
 const GRAVATAR_URL: &str = "https://www.gravatar.com/avatar?d=mp";
 
 /// Roles the emulated instance knows about.
-pub const ROLES: &[&str] = &["org:admin", "org:member"];
+pub const ROLES: &[&str] = &[
+    "org:admin",
+    "org:member",
+    "org:clerk_mcp_reader",
+    "org:clerk_mcp_writer",
+    "org:clerk_mcp_operator",
+];
 
 /// Human name of a role key.
 pub fn role_name(role: &str) -> &'static str {
     match role {
         "org:admin" => "Admin",
+        "org:clerk_mcp_reader" => "clerk-mcp reader",
+        "org:clerk_mcp_writer" => "clerk-mcp writer",
+        "org:clerk_mcp_operator" => "clerk-mcp operator",
         _ => "Member",
     }
 }
@@ -32,6 +41,20 @@ pub fn role_permissions(role: &str) -> Vec<&'static str> {
             "org:sys_memberships:manage",
             "org:sys_domains:read",
             "org:sys_domains:manage",
+        ],
+        // Custom roles with custom permissions, as one creates them in the Clerk dashboard for
+        // clerk-mcp's `operators` policy.
+        "org:clerk_mcp_reader" => vec!["org:sys_memberships:read", "org:clerk_mcp:read"],
+        "org:clerk_mcp_writer" => vec![
+            "org:sys_memberships:read",
+            "org:clerk_mcp:read",
+            "org:clerk_mcp:write",
+        ],
+        "org:clerk_mcp_operator" => vec![
+            "org:sys_memberships:read",
+            "org:clerk_mcp:read",
+            "org:clerk_mcp:write",
+            "org:clerk_mcp:destructive",
         ],
         _ => vec!["org:sys_memberships:read"],
     }

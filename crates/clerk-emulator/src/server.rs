@@ -69,6 +69,7 @@ impl Knobs {
 pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub knobs: Mutex<Knobs>,
+    pub oauth: Mutex<crate::oauth::OAuthRuntime>,
     pub secret_key: String,
     expected_auth: String,
 }
@@ -84,6 +85,7 @@ impl Shared {
                 faults: config.faults,
                 hits: VecDeque::new(),
             }),
+            oauth: crate::oauth::OAuthRuntime::new(config.oauth),
             expected_auth: format!("Bearer {}", config.secret_key),
             secret_key: config.secret_key,
         }))
@@ -95,6 +97,10 @@ impl Shared {
 
     pub fn knobs(&self) -> MutexGuard<'_, Knobs> {
         self.knobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn oauth(&self) -> MutexGuard<'_, crate::oauth::OAuthRuntime> {
+        self.oauth.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -118,10 +124,27 @@ pub(crate) fn build_router(shared: Arc<Shared>) -> Router {
                 .delete(admin_clear_faults),
         )
         .route("/state", get(admin_get_state).put(admin_put_state))
-        .route("/reset", post(admin_reset));
+        .route("/reset", post(admin_reset))
+        .route(
+            "/oauth",
+            get(crate::oauth::admin_get).put(crate::oauth::admin_put),
+        );
+    use crate::oauth;
     Router::new()
         .route("/v1", any(api))
         .route("/v1/{*rest}", any(api))
+        // The Frontend API side of Clerk as an OAuth authorization server.
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oauth::metadata),
+        )
+        .route("/.well-known/openid-configuration", get(oauth::metadata))
+        .route("/.well-known/jwks.json", get(oauth::jwks_route))
+        .route("/oauth/register", post(oauth::register))
+        .route("/oauth/authorize", get(oauth::authorize))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/oauth/userinfo", get(oauth::userinfo))
         .nest("/__emulator", admin)
         .fallback(not_implemented)
         .with_state(shared)

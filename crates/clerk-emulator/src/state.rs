@@ -40,6 +40,14 @@ pub struct State {
     pub invitations: BTreeMap<String, Invitation>,
     /// Sessions.
     pub sessions: BTreeMap<String, Session>,
+    /// OAuth applications registered with the emulator as authorization server.
+    pub oauth_clients: BTreeMap<String, OAuthClient>,
+    /// OAuth access tokens issued (opaque and JWT), by id (`oat_…`).
+    pub oauth_tokens: BTreeMap<String, OAuthToken>,
+    /// API keys, by id (`ak_…`).
+    pub api_keys: BTreeMap<String, MachineCredential>,
+    /// M2M tokens, by id (`mt_…`).
+    pub m2m_tokens: BTreeMap<String, MachineCredential>,
     /// Seed of the id generator (ids are derived from `id_seed` and `seq`).
     pub id_seed: u64,
     /// Monotonic counter: bumped for every id and used to break ordering ties.
@@ -203,6 +211,62 @@ pub struct SessionActivity {
     pub ip_address: String,
     pub city: String,
     pub country: String,
+}
+
+/// An OAuth application (RFC 7591 dynamic client registration).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OAuthClient {
+    pub client_id: String,
+    /// SHA-256 (hex) of the client secret, for confidential clients.
+    pub secret_hash: Option<String>,
+    pub client_name: Option<String>,
+    pub redirect_uris: Vec<String>,
+    /// `none`, `client_secret_basic` or `client_secret_post`.
+    pub token_endpoint_auth_method: String,
+    pub scope: Option<String>,
+    pub created_at: i64,
+}
+
+/// An issued OAuth access token. The token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OAuthToken {
+    /// `oat_` + 32 hex.
+    pub id: String,
+    pub token_hash: String,
+    /// SHA-256 of the refresh token issued with it.
+    pub refresh_hash: Option<String>,
+    pub client_id: String,
+    pub subject: String,
+    pub scopes: Vec<String>,
+    /// The resource (RFC 8707) it was issued for.
+    pub resource: Option<String>,
+    /// `opaque` or `jwt`.
+    pub format: String,
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    /// Unix ms.
+    pub expiration: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An API key or an M2M token. The secret is never stored, only its SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MachineCredential {
+    pub id: String,
+    pub secret_hash: String,
+    pub subject: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub claims: Value,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    /// Unix ms.
+    pub expiration: Option<i64>,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 impl State {

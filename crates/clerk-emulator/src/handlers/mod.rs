@@ -102,6 +102,19 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         ("GET", ["phone_numbers", id]) => identifications::get_phone(st, id),
         ("PATCH", ["phone_numbers", id]) => identifications::update_phone(st, cx, id),
         ("DELETE", ["phone_numbers", id]) => identifications::delete_phone(st, cx, id),
+        // Machine authentication
+        ("POST", ["oauth_applications", "access_tokens", "verify"]) => {
+            crate::oauth::verify_access_token(st, cx)
+        }
+        ("GET", ["jwks"]) => Ok(crate::oauth::jwks()),
+        ("POST", ["api_keys"]) => crate::oauth::create_credential(st, cx, true),
+        ("POST", ["api_keys", "verify"]) => crate::oauth::verify_credential(st, cx, true),
+        ("POST", ["api_keys", id, "revoke"]) => crate::oauth::revoke_credential(st, cx, id, true),
+        ("POST", ["m2m_tokens"]) => crate::oauth::create_credential(st, cx, false),
+        ("POST", ["m2m_tokens", "verify"]) => crate::oauth::verify_credential(st, cx, false),
+        ("POST", ["m2m_tokens", id, "revoke"]) => {
+            crate::oauth::revoke_credential(st, cx, id, false)
+        }
         _ => return None,
     };
     Some(r)
