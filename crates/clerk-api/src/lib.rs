@@ -54,6 +54,7 @@ pub mod phone_numbers;
 pub mod secret;
 pub mod sessions;
 pub mod users;
+pub mod verify;
 
 pub use client::{
     Client, ClientBuilder, DryRun, FileUpload, PlannedRequest, RetryConfig, SecretKey,
@@ -64,6 +65,7 @@ pub use models::*;
 pub use pagination::{MAX_PAGE_SIZE, Page};
 pub use query::Query;
 pub use secret::Secret;
+pub use verify::{TokenKind, TokenVerifier, VerifiedToken, VerifyError};
 
 /// Re-exported so callers can use [`Client::send_raw`] without depending on `reqwest`.
 pub use reqwest::Method;

@@ -62,8 +62,9 @@ pub struct OAuthSettings {
     pub user_id: Option<String>,
     /// `opaque` (default) or `jwt`.
     pub token_format: String,
-    /// Access token lifetime.
-    pub access_token_ttl_seconds: u64,
+    /// Access token lifetime; a negative value issues tokens that are already expired (for
+    /// tests).
+    pub access_token_ttl_seconds: i64,
     /// Answer every authorization request with `access_denied`.
     pub deny: bool,
 }
@@ -488,7 +489,7 @@ fn issue(
     resource: Option<String>,
 ) -> Value {
     let now = now_ms();
-    let ttl = settings.access_token_ttl_seconds as i64;
+    let ttl = settings.access_token_ttl_seconds;
     let id = format!("oat_{}", random_hex(16));
     let jwt = settings.token_format == "jwt";
     let access = if jwt {

@@ -377,3 +377,141 @@ async fn api_keys_and_m2m_tokens() {
     assert!(v.subject.starts_with("mch_") && !v.expired);
     assert_eq!(v.claims.unwrap()["scopes"], json!(["clerk_mcp:write"]));
 }
+
+#[tokio::test]
+async fn token_verifier_accepts_each_kind_and_refuses_bad_ones() {
+    use clerk_api::{TokenKind, TokenVerifier, VerifyError};
+    let (emulator, clerk) = start().await;
+    let base = emulator.url();
+    let http = http();
+    let resource = "http://127.0.0.1:8080/mcp";
+    let verifier = TokenVerifier::new(clerk.clone())
+        .with_issuer(base.clone())
+        .with_audience(resource)
+        .with_cache_ttl(std::time::Duration::ZERO);
+
+    let (client_id, opaque) = sign_in(&base, &http, resource).await;
+    let opaque = opaque["access_token"].as_str().unwrap().to_string();
+    let v = verifier.verify(&opaque).await.unwrap();
+    assert_eq!(v.kind, TokenKind::OAuth);
+    assert_eq!(v.client_id.as_deref(), Some(client_id.as_str()));
+    assert!(v.subject.starts_with("user_"));
+
+    http.put(format!("{base}/__emulator/oauth"))
+        .json(&json!({"token_format": "jwt"}))
+        .send()
+        .await
+        .unwrap();
+    let (_, jwt) = sign_in(&base, &http, resource).await;
+    let jwt = jwt["access_token"].as_str().unwrap().to_string();
+    let v = verifier.verify(&jwt).await.unwrap();
+    assert_eq!(v.kind, TokenKind::OAuthJwt);
+    assert_eq!(v.scopes, ["openid", "profile", "email"]);
+    // Tampered payload: bad signature.
+    let mut parts: Vec<String> = jwt.split('.').map(str::to_owned).collect();
+    let mut payload: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(parts[1].as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    payload["sub"] = json!("user_someoneelse00000000000000");
+    parts[1] = data_encoding::BASE64URL_NOPAD.encode(payload.to_string().as_bytes());
+    assert_eq!(
+        verifier.verify(&parts.join(".")).await,
+        Err(VerifyError::BadSignature)
+    );
+    // Another resource, another issuer.
+    let (_, other) = sign_in(&base, &http, "http://elsewhere.example/mcp").await;
+    assert_eq!(
+        verifier
+            .verify(other["access_token"].as_str().unwrap())
+            .await,
+        Err(VerifyError::WrongAudience)
+    );
+    let strict = TokenVerifier::new(clerk.clone()).with_issuer("https://clerk.other.example");
+    assert_eq!(strict.verify(&jwt).await, Err(VerifyError::WrongIssuer));
+    // Expired JWT.
+    http.put(format!("{base}/__emulator/oauth"))
+        .json(&json!({"token_format": "jwt", "access_token_ttl_seconds": -60}))
+        .send()
+        .await
+        .unwrap();
+    let (_, short) = sign_in(&base, &http, resource).await;
+    assert_eq!(
+        verifier
+            .verify(short["access_token"].as_str().unwrap())
+            .await,
+        Err(VerifyError::Expired)
+    );
+    let info = clerk
+        .oauth_access_tokens()
+        .verify(short["access_token"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert!(!info.is_active());
+
+    // Revoked opaque token.
+    http.post(format!("{base}/oauth/revoke"))
+        .form(&[
+            ("token", opaque.as_str()),
+            ("client_id", client_id.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verifier.verify(&opaque).await, Err(VerifyError::Revoked));
+    assert_eq!(
+        verifier.verify("oat_unknown").await,
+        Err(VerifyError::Unknown)
+    );
+    assert_eq!(verifier.verify("hello").await, Err(VerifyError::Malformed));
+
+    // API key and M2M token, scopes included.
+    let user = clerk.users().list().limit(1).send().await.unwrap().data[0]
+        .id
+        .clone();
+    let key = clerk
+        .api_keys()
+        .create(&CreateApiKey {
+            name: "agent".into(),
+            subject: user.clone(),
+            scopes: vec!["clerk_mcp:read".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let v = verifier
+        .verify(key.secret.as_ref().unwrap().expose())
+        .await
+        .unwrap();
+    assert_eq!(
+        (v.kind, v.subject.as_str()),
+        (TokenKind::ApiKey, user.as_str())
+    );
+    let m2m: Value = http
+        .post(format!("{base}/v1/m2m_tokens"))
+        .bearer_auth(emulator.secret_key())
+        .json(&json!({"claims": {"scopes": ["clerk_mcp:write"]}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let v = verifier
+        .verify(m2m["token"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(v.kind, TokenKind::M2m);
+    assert!(v.scopes.contains(&"clerk_mcp:write".to_string()));
+
+    // With a cache, a revoked token is refused once the cache has expired (a few seconds).
+    let cached =
+        TokenVerifier::new(clerk.clone()).with_cache_ttl(std::time::Duration::from_millis(200));
+    let secret = key.secret.as_ref().unwrap().expose().to_string();
+    cached.verify(&secret).await.unwrap();
+    clerk.api_keys().revoke(&key.id, None).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    assert_eq!(cached.verify(&secret).await, Err(VerifyError::Revoked));
+}
