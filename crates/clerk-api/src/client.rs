@@ -283,6 +283,16 @@ fn normalize_base(url: &str) -> Result<String> {
     Ok(base)
 }
 
+/// Installs rustls' `ring` crypto provider as the process default, unless the application
+/// has chosen one already. This crate's clients do it before their first request; call it before
+/// building another `reqwest` client of this build (it has no provider of its own).
+pub fn install_crypto_provider() {
+    // TLS is rustls with the `ring` provider (small, and quick to build).
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 struct Shared {
     /// Built on the first request: building it loads the system's TLS roots, which a server
     /// answering `tools/list` (or talking plain HTTP to an emulator) should not pay for at start.
@@ -300,11 +310,7 @@ impl Shared {
         if let Some(http) = self.http.get() {
             return Ok(http);
         }
-        // TLS is rustls with the `ring` provider (small, and quick to build); installed as the
-        // process default only when the application has not chosen one itself.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        install_crypto_provider();
         let built = reqwest::Client::builder()
             .user_agent(self.user_agent.clone())
             .connect_timeout(self.connect_timeout)

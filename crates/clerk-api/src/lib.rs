@@ -58,6 +58,7 @@ pub mod verify;
 
 pub use client::{
     Client, ClientBuilder, DryRun, FileUpload, PlannedRequest, RetryConfig, SecretKey,
+    install_crypto_provider,
 };
 pub use error::{ApiError, ClerkErrorBody, ClerkErrorEntry, Error, Result};
 pub use machine_auth::{ApiKey, CreateApiKey, Jwk, Jwks, M2mToken, OAuthAccessTokenInfo};

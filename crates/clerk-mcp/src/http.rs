@@ -81,6 +81,9 @@ pub struct HttpOptions {
     pub health_ttl: Duration,
     /// Idle time after which a legacy session is closed.
     pub session_idle: Duration,
+    /// Sign in with Clerk (`--auth clerk`): every `/mcp` request needs a token the instance
+    /// issued; replaces [`HttpOptions::token`].
+    pub auth: Option<Arc<crate::auth::ClerkAuth>>,
 }
 
 impl std::fmt::Debug for HttpOptions {
@@ -93,6 +96,7 @@ impl std::fmt::Debug for HttpOptions {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("health_ttl", &self.health_ttl)
             .field("session_idle", &self.session_idle)
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -107,6 +111,7 @@ impl Default for HttpOptions {
             max_body_bytes: 4 * 1024 * 1024,
             health_ttl: Duration::from_secs(5),
             session_idle: Duration::from_secs(300),
+            auth: None,
         }
     }
 }
@@ -191,11 +196,27 @@ where
         client,
         health: Mutex::new(None),
     });
-    Router::new()
+    let mut router = Router::new()
         .nest_service("/mcp", mcp)
         .layer(middleware::from_fn_with_state(shared.clone(), authenticate))
         .route("/health", get(health))
-        .route("/api/health", get(health))
+        .route("/api/health", get(health));
+    if shared.options.auth.is_some() {
+        router = router
+            .route(
+                "/.well-known/oauth-protected-resource",
+                get(protected_resource),
+            )
+            .route(
+                "/.well-known/oauth-protected-resource/mcp",
+                get(protected_resource),
+            )
+            .route(
+                "/.well-known/oauth-authorization-server",
+                get(authorization_server),
+            );
+    }
+    router
         .layer(middleware::from_fn_with_state(shared.clone(), check_host))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             panic_response,
@@ -291,7 +312,16 @@ async fn authenticate(
 ) -> Response {
     let options = &shared.options;
     let mut auth = AuthMethod::Unauthenticated;
-    if let Some(expected) = &options.token {
+    let mut caller = None;
+    if let Some(clerk) = &options.auth {
+        match clerk.authenticate(bearer(request.headers())).await {
+            Ok((who, how)) => {
+                caller = who;
+                auth = how;
+            }
+            Err(response) => return *response,
+        }
+    } else if let Some(expected) = &options.token {
         match bearer(request.headers()) {
             Some(given) if token_matches(given, expected) => auth = AuthMethod::StaticToken,
             given => {
@@ -358,15 +388,67 @@ async fn authenticate(
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
         .unwrap_or_else(new_request_id);
-    let ctx = ToolContext::new(client)
+    let mut ctx = ToolContext::new(client)
         .with_auth(auth)
         .with_request_id(request_id.clone());
+    if let Some(caller) = caller {
+        ctx = ctx.with_caller(caller);
+    }
     request.extensions_mut().insert(ctx);
     let mut response = next.run(request).await;
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", v);
     }
     response
+}
+
+/// `GET /.well-known/oauth-protected-resource[/mcp]` (RFC 9728).
+async fn protected_resource(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(auth) = &shared.options.auth else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this server does not use OAuth",
+        );
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        auth.protected_resource_metadata().to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /.well-known/oauth-authorization-server`: the issuer's metadata, for clients that look
+/// on the resource's host.
+async fn authorization_server(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(auth) = &shared.options.auth else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this server does not use OAuth",
+        );
+    };
+    match auth.authorization_server_metadata().await {
+        Ok(v) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            ],
+            v.to_string(),
+        )
+            .into_response(),
+        Err(e) => error(
+            StatusCode::BAD_GATEWAY,
+            "authorization_server_unreachable",
+            &e,
+        ),
+    }
 }
 
 /// `GET /health`: `{status, mode, clerkConnected, version, tools}` (the Node server's field

@@ -9,9 +9,12 @@
 //!   parse error (rmcp silently drops them).
 //! * [`http`]: Streamable HTTP at `/mcp` (both protocol eras), hosted and public key modes,
 //!   bearer-token protection, Host/Origin validation, `/health`, graceful shutdown.
+//! * [`auth`]: sign in with Clerk (`--auth clerk`): protected-resource metadata, `WWW-Authenticate`
+//!   challenges, token verification.
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod http;
 mod server;
 pub mod stdio;

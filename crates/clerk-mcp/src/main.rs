@@ -41,6 +41,23 @@ fn secret(s: &str) -> Result<Secret, String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AuthKind {
+    /// No sign-in (a static bearer token, or none on loopback).
+    None,
+    /// Sign in with Clerk: the instance is the OAuth authorization server.
+    Clerk,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PolicyKind {
+    /// People manage their own account and the organizations their role lets them manage.
+    #[value(name = "self")]
+    SelfService,
+    /// Members of the operators organization get tools by their clerk_mcp permissions.
+    Operators,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Mode {
     /// The server holds one key: CLERK_SECRET_KEY (or --emulator).
     Hosted,
@@ -149,6 +166,41 @@ struct Args {
     #[arg(long = "allowed-origin", value_name = "ORIGIN", requires = "http")]
     allowed_origins: Vec<String>,
 
+    /// HTTP: how callers sign in. `clerk`: every request carries an OAuth access token issued
+    /// by the Clerk instance (or an API key / M2M token), and runs as that user.
+    #[arg(long, value_enum, default_value = "none", requires = "http")]
+    auth: AuthKind,
+
+    /// --auth clerk: the authorization server, the instance's Frontend API URL (default: from
+    /// CLERK_PUBLISHABLE_KEY, or the embedded emulator).
+    #[arg(long, value_name = "URL", requires = "http")]
+    issuer: Option<String>,
+
+    /// --auth clerk: the URL clients use for the MCP endpoint (default http://ADDR/mcp).
+    #[arg(long, value_name = "URL", requires = "http")]
+    public_url: Option<String>,
+
+    /// --auth clerk: who may do what (default self).
+    #[arg(long, value_enum, default_value = "self", requires = "http")]
+    policy: PolicyKind,
+
+    /// --auth clerk --policy operators: the organization whose members are operators.
+    #[arg(long, value_name = "ORG_ID", requires = "http")]
+    operators_org: Option<String>,
+
+    /// --auth clerk: accept OAuth tokens of these client ids only. Repeatable.
+    #[arg(
+        long = "allowed-client-id",
+        value_name = "CLIENT_ID",
+        requires = "http"
+    )]
+    allowed_clients: Vec<String>,
+
+    /// --auth clerk: a scope every token must hold (403 insufficient_scope otherwise).
+    /// Repeatable.
+    #[arg(long = "required-scope", value_name = "SCOPE", requires = "http")]
+    required_scopes: Vec<String>,
+
     /// HTTP: serve hosted mode on a non-loopback address without a token. Anyone who reaches
     /// the address can then use the server's Clerk key.
     #[arg(long, requires = "http")]
@@ -225,10 +277,13 @@ fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
 }
 
 async fn run(args: Args) -> ExitCode {
+    let signed_in = args.http.is_some() && args.auth == AuthKind::Clerk;
     let options = ToolkitOptions {
         tools: args.tools.clone(),
         read_only: args.read_only,
         allow_private_metadata: args.allow_private_metadata,
+        // With signed-in callers the policy decides what each argument may name.
+        pin_to_caller: !signed_in,
         ..Default::default()
     };
     let governance = Governance {
@@ -271,8 +326,65 @@ async fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
+    let pipeline = match (signed_in, args.policy, &args.operators_org) {
+        (false, _, _) => pipeline,
+        (true, PolicyKind::SelfService, _) => pipeline.with_policy(clerk_tools::SelfPolicy::new()),
+        (true, PolicyKind::Operators, Some(org)) => {
+            pipeline.with_policy(clerk_tools::OperatorsPolicy::new(org.clone()))
+        }
+        (true, PolicyKind::Operators, None) => {
+            return fail(
+                "--policy operators needs --operators-org ORG_ID (the organization whose members are operators)",
+            );
+        }
+    };
+    let auth = if signed_in {
+        let Some(addr) = args.http else {
+            unreachable!("signed_in implies --http")
+        };
+        if public {
+            return fail(
+                "--auth clerk needs the server's own key (--mode hosted): tokens are verified with it",
+            );
+        }
+        let issuer = args
+            .issuer
+            .clone()
+            .or_else(|| connection.emulator_url.clone())
+            .or_else(|| {
+                std::env::var("CLERK_PUBLISHABLE_KEY")
+                    .ok()
+                    .and_then(|k| clerk_mcp::auth::issuer_from_publishable_key(&k))
+            });
+        let Some(issuer) = issuer else {
+            return fail(
+                "--auth clerk needs the authorization server: set CLERK_PUBLISHABLE_KEY (pk_…), or --issuer https://<your-frontend-api>",
+            );
+        };
+        let resource = match &args.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None if addr.ip().is_unspecified() => {
+                return fail(format!(
+                    "--auth clerk on {addr}: give --public-url, the URL clients use (e.g. https://mcp.example.com/mcp)"
+                ));
+            }
+            None => format!("http://{addr}/mcp"),
+        };
+        Some(std::sync::Arc::new(clerk_mcp::auth::ClerkAuth::new(
+            connection.client.clone(),
+            clerk_mcp::auth::AuthSettings {
+                issuer,
+                resource,
+                scopes: vec!["openid".into(), "profile".into(), "email".into()],
+                required_scopes: args.required_scopes.clone(),
+                allowed_clients: args.allowed_clients.clone(),
+            },
+        )))
+    } else {
+        None
+    };
     match args.http {
-        Some(addr) => serve_http(&args, addr, pipeline, connection.client.clone()).await,
+        Some(addr) => serve_http(&args, addr, pipeline, connection.client.clone(), auth).await,
         None => serve_stdio(pipeline, ToolContext::new(connection.client.clone())).await,
     }
 }
@@ -306,6 +418,7 @@ async fn serve_http(
     addr: SocketAddr,
     pipeline: Pipeline,
     client: clerk_api::Client,
+    auth: Option<std::sync::Arc<clerk_mcp::auth::ClerkAuth>>,
 ) -> ExitCode {
     let token = match http_token(args) {
         Ok(t) => t,
@@ -318,6 +431,7 @@ async fn serve_http(
     if mode == KeyMode::Hosted
         && !http::is_loopback(&addr)
         && token.is_none()
+        && auth.is_none()
         && !args.allow_unauthenticated
     {
         return fail(format!(
@@ -336,6 +450,7 @@ async fn serve_http(
             allowed_hosts: args.allowed_hosts.clone(),
             allowed_origins: args.allowed_origins.clone(),
             max_body_bytes: args.max_body_bytes,
+            auth: auth.clone(),
             ..Default::default()
         },
     );
@@ -348,6 +463,14 @@ async fn serve_http(
         "clerk-mcp: serving {tools} tools over Streamable HTTP at http://{local}/mcp ({} mode; health at http://{local}/health)",
         mode.as_str()
     );
+    if let Some(auth) = &auth {
+        eprintln!(
+            "clerk-mcp: sign in with Clerk: resource {}, authorization server {}, policy {}",
+            auth.settings().resource,
+            auth.settings().issuer,
+            pipeline_policy_name(args)
+        );
+    }
     if !http::is_loopback(&local) && args.allowed_hosts.is_empty() {
         eprintln!(
             "clerk-mcp: note: only loopback Host names are accepted; add --allowed-host NAME for the names clients use"
@@ -357,6 +480,13 @@ async fn serve_http(
     match http::serve(listener, app, shutdown_signal(), grace).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(format!("HTTP server failed: {e}")),
+    }
+}
+
+fn pipeline_policy_name(args: &Args) -> &'static str {
+    match args.policy {
+        PolicyKind::SelfService => "self",
+        PolicyKind::Operators => "operators",
     }
 }
 

@@ -173,7 +173,11 @@ impl ServerHandler for ClerkServer {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let ctx = self.context(&context)?;
+        let mut ctx = self.context(&context)?;
+        // The policy may need to look the caller up (memberships) to know what they may see.
+        self.pipeline.prepare(&mut ctx).await.map_err(|e| {
+            ErrorData::internal_error(format!("could not look up the caller: {e}"), None)
+        })?;
         Ok(ListToolsResult::with_all_items(self.visible_tools(&ctx)))
     }
 

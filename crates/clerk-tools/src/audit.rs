@@ -173,6 +173,7 @@ mod otlp {
 
     impl Otlp {
         pub(super) fn new(url: &str) -> io::Result<Otlp> {
+            clerk_api::install_crypto_provider();
             let url = url.trim_end_matches('/');
             let endpoint = if url.ends_with("/v1/logs") {
                 url.to_string()

@@ -94,6 +94,19 @@ impl AuthMethod {
     }
 }
 
+/// One organization membership of the caller, as a policy sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MembershipGrant {
+    /// `org_…`.
+    pub organization_id: String,
+    /// The organization's slug.
+    pub slug: Option<String>,
+    /// `org:admin`, `org:member`, or a custom role.
+    pub role: String,
+    /// The role's permissions (`org:sys_memberships:manage`, custom ones).
+    pub permissions: Vec<String>,
+}
+
 /// The application that sent the request (MCP `clientInfo`, or the CLI).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ClientInfo {
@@ -127,6 +140,9 @@ pub struct ToolContext {
     pub confirmer: Option<Arc<dyn Confirmer>>,
     /// An answer already given for this call (an `input_required` round, `--yes`).
     pub grant: Option<Grant>,
+    /// The caller's organization memberships, when the policy looked them up
+    /// ([`Policy::prepare`](crate::Policy::prepare)).
+    pub memberships: Option<Arc<Vec<MembershipGrant>>>,
 }
 
 impl std::fmt::Debug for ToolContext {
@@ -139,6 +155,7 @@ impl std::fmt::Debug for ToolContext {
             .field("client_info", &self.client_info)
             .field("confirmer", &self.confirmer.as_ref().map(|c| c.method()))
             .field("grant", &self.grant)
+            .field("memberships", &self.memberships)
             .finish()
     }
 }
@@ -154,6 +171,7 @@ impl ToolContext {
             client_info: None,
             confirmer: None,
             grant: None,
+            memberships: None,
         }
     }
 

@@ -150,6 +150,13 @@ impl Pipeline {
         self.policy.as_ref()
     }
 
+    /// Lets the policy look up what it needs about the caller ([`Policy::prepare`]); call it
+    /// before [`Pipeline::definitions_for`] / [`Pipeline::visible_indices`]. [`Pipeline::call`]
+    /// does it itself.
+    pub async fn prepare(&self, ctx: &mut ToolContext) -> Result<(), ToolError> {
+        self.policy.prepare(ctx).await
+    }
+
     /// Whether `tool` is listed for, and callable by, this context.
     pub fn is_visible(&self, tool: &dyn Tool, ctx: &ToolContext) -> bool {
         pin_visible(tool, ctx, self.registry.options().pin_to_caller)
@@ -188,6 +195,17 @@ impl Pipeline {
         let started = Instant::now();
         let time = event::now_rfc3339();
         let mut args = args.unwrap_or_default();
+        // The policy's look-up of the caller (memberships), unless the front-end did it.
+        let mut prepared = None;
+        let mut preparation_failed = None;
+        if ctx.memberships.is_none() {
+            let mut c = ctx.clone();
+            match self.policy.prepare(&mut c).await {
+                Ok(()) => prepared = Some(c),
+                Err(e) => preparation_failed = Some(e),
+            }
+        }
+        let ctx = prepared.as_ref().unwrap_or(ctx);
         let tool = self
             .registry
             .get(name)
@@ -214,9 +232,10 @@ impl Pipeline {
             clerk_trace_ids: Vec::new(),
             duration_ms: 0.0,
         };
-        let result = match &tool {
-            None => Err(CallError::UnknownTool(name.to_string())),
-            Some(tool) => self
+        let result = match (&tool, preparation_failed) {
+            (_, Some(e)) => Err(CallError::Tool(e)),
+            (None, None) => Err(CallError::UnknownTool(name.to_string())),
+            (Some(tool), None) => self
                 .run(tool.as_ref(), ctx, args, governance, &mut event)
                 .await
                 .map_err(CallError::Tool),

@@ -12,6 +12,7 @@
 use futures_util::future::BoxFuture;
 
 use crate::context::ToolContext;
+use crate::error::ToolError;
 use crate::tool::{JsonObject, Tool};
 
 /// The answer of [`Policy::authorize`].
@@ -50,6 +51,14 @@ impl Decision {
 pub trait Policy: Send + Sync + 'static {
     /// A short name for logs and call events (`allow_all`, `self`, `operators`).
     fn name(&self) -> &'static str;
+
+    /// Looks up what the policy needs to know about the caller (e.g. their organization
+    /// memberships, into [`ToolContext::memberships`]) before [`Policy::visible`] and
+    /// [`Policy::authorize`] run. The pipeline calls it for every call; front-ends call
+    /// [`Pipeline::prepare`](crate::Pipeline::prepare) before listing tools. Default: nothing.
+    fn prepare<'a>(&'a self, _ctx: &'a mut ToolContext) -> BoxFuture<'a, Result<(), ToolError>> {
+        Box::pin(async { Ok(()) })
+    }
 
     /// Whether `tool` is listed (and callable at all) for this context.
     fn visible(&self, tool: &dyn Tool, ctx: &ToolContext) -> bool;
