@@ -761,6 +761,7 @@ fn credential_object(object: &str, c: &MachineCredential, now: i64, secret: Opti
         "revocation_reason": c.revocation_reason,
         "expired": c.expiration.is_some_and(|e| e <= now),
         "expiration": c.expiration,
+        "last_used_at": Value::Null,
         "created_at": c.created_at,
         "updated_at": c.updated_at,
     });
@@ -769,7 +770,6 @@ fn credential_object(object: &str, c: &MachineCredential, now: i64, secret: Opti
         v["name"] = json!(c.name);
         v["description"] = json!(c.description);
         v["created_by"] = json!(c.created_by);
-        v["last_used_at"] = Value::Null;
     }
     if let Some(s) = secret {
         v[if object == "api_key" {

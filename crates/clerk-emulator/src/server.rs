@@ -299,6 +299,10 @@ async fn api(
     };
     match result {
         None => not_implemented_error(&method, path).into_response(),
+        // Clerk answers 201 Created for a new M2M token, 200 everywhere else.
+        Some(Ok(v)) if method == Method::POST && segs == ["m2m_tokens"] => {
+            json_response(StatusCode::CREATED, &v)
+        }
         Some(Ok(v)) => json_response(StatusCode::OK, &v),
         Some(Err(e)) => {
             tracing::debug!(code = e.code(), status = %e.status(), %path, "clerk error");

@@ -678,3 +678,139 @@ async fn knob_errors_match_the_spec() {
         .expect_error(429, "too_many_requests");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn machine_authentication_endpoints_match_the_spec() {
+    let api = Api::demo().await;
+    let user = api.get("/v1/users?limit=1").await.ok()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // API keys: create, verify, revoke, unknown.
+    let key = api
+        .post(
+            "/v1/api_keys",
+            json!({"name": "fidelity", "subject": user, "scopes": ["clerk_mcp:read"], "claims": {"a": 1}}),
+        )
+        .await
+        .ok();
+    let secret = key["secret"].as_str().unwrap();
+    let verified = api
+        .post("/v1/api_keys/verify", json!({"secret": secret}))
+        .await
+        .ok();
+    assert_eq!(verified["id"], key["id"]);
+    api.post(
+        &format!("/v1/api_keys/{}/revoke", id(&key)),
+        json!({"revocation_reason": "done"}),
+    )
+    .await
+    .ok();
+    api.post("/v1/api_keys/verify", json!({"secret": "ak_nope"}))
+        .await
+        .expect_error(404, "resource_not_found");
+    // M2M tokens: 201 on create.
+    let m2m = api
+        .post("/v1/m2m_tokens", json!({"seconds_until_expiration": 60}))
+        .await;
+    assert_eq!(m2m.status, 201, "{}", m2m.body);
+    let token = m2m.body["token"].as_str().unwrap().to_string();
+    let m2m_id = m2m.body["id"].as_str().unwrap().to_string();
+    api.post("/v1/m2m_tokens/verify", json!({"token": token}))
+        .await
+        .ok();
+    api.post(&format!("/v1/m2m_tokens/{m2m_id}/revoke"), json!({}))
+        .await
+        .ok();
+    // OAuth access tokens: issue one through the authorization server, then verify it.
+    let http = common::http_client();
+    let reg: Value = http
+        .post(format!("{}/oauth/register", api.base))
+        .json(&json!({"redirect_uris": ["http://127.0.0.1:9/cb"], "token_endpoint_auth_method": "none"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let verifier = "fidelity-verifier-fidelity-verifier-fidelity-verifier";
+    let challenge = {
+        use sha2::Digest;
+        data_encoding::BASE64URL_NOPAD.encode(&sha2::Sha256::digest(verifier.as_bytes()))
+    };
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let loc = no_redirects
+        .get(format!("{}/oauth/authorize", api.base))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", reg["client_id"].as_str().unwrap()),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let code = url::Url::parse(&loc)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let tok: Value = http
+        .post(format!("{}/oauth/token", api.base))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("client_id", reg["client_id"].as_str().unwrap()),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    api.post(
+        "/v1/oauth_applications/access_tokens/verify",
+        json!({"access_token": tok["access_token"]}),
+    )
+    .await
+    .ok();
+    api.post(
+        "/v1/oauth_applications/access_tokens/verify",
+        json!({"access_token": "oat_unknown"}),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    api.get("/v1/jwks").await.ok();
+    let seen = Spec::get().seen.lock().unwrap().clone();
+    for op in [
+        "POST /api_keys",
+        "POST /api_keys/verify",
+        "POST /api_keys/{apiKeyID}/revoke",
+        "POST /m2m_tokens/verify",
+        "POST /m2m_tokens/{m2m_token_id}/revoke",
+        "POST /oauth_applications/access_tokens/verify",
+        "GET /jwks",
+    ] {
+        assert!(
+            seen.get(op).is_some_and(|s| s.contains(&200)),
+            "{op} never validated: {seen:?}"
+        );
+    }
+    assert!(
+        seen.get("POST /m2m_tokens")
+            .is_some_and(|s| s.contains(&201))
+    );
+    api.emulator.shutdown().await;
+}
