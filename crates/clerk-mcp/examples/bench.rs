@@ -188,6 +188,47 @@ fn main() {
         list_bytes,
         list_bytes as f64 / tool_count as f64
     );
+    large_frames(&bin);
+}
+
+/// Resident memory before and after a burst of large stdin lines (3 MiB each, under the 4 MiB
+/// limit, then one of 100 MB over it), read from /proc after the answers came.
+fn large_frames(bin: &str) {
+    let rss = |pid: u32| -> f64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    let mut p = Proc::spawn(bin, &["--emulator"]);
+    p.handshake();
+    let pid = p.child.id();
+    let idle = rss(pid);
+    let big = "a".repeat(3 * 1024 * 1024);
+    for i in 0..20u64 {
+        let (_, _) = p.request(100 + i, "ping", json!({"pad": big}));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after_burst = rss(pid);
+    let huge = "a".repeat(100 * 1024 * 1024);
+    let line =
+        format!(r#"{{"jsonrpc":"2.0","id":200,"method":"ping","params":{{"pad":"{huge}"}}}}"#);
+    p.stdin.write_all(line.as_bytes()).unwrap();
+    p.stdin.write_all(b"\n").unwrap();
+    p.stdin.flush().unwrap();
+    let _ = p.recv_line();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after_huge = rss(pid);
+    println!(
+        "stdin frames: RSS idle {idle:.1} MB, after 20 x 3 MiB lines {after_burst:.1} MB, after a 100 MB line (refused) {after_huge:.1} MB"
+    );
+    p.close();
 }
 
 /// initialize, tools/list, 20 getUser calls (RSS read), then 300 timed getUser calls.

@@ -281,7 +281,7 @@ where
                 }
                 Verdict::Drop => {}
             }
-            // Give memory back after a large message.
+            // Give our buffer back after a large message.
             if line.capacity() > 256 * 1024 {
                 line = Vec::with_capacity(4096);
             }
