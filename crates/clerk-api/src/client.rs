@@ -804,6 +804,27 @@ pub(crate) fn seg(field: &'static str, value: &str) -> Result<String> {
     if v == "." || v == ".." {
         return Err(Error::invalid(field, "must be an id, not `.` or `..`"));
     }
+    // Clerk ids are `prefix_` + letters and digits (`user_2abc…`, `sess_…`, `ak_…`). Anything
+    // else would reach another endpoint (`GET /users/count`) or none; organizations also take a
+    // slug.
+    let is_id = v.split_once('_').is_some_and(|(prefix, rest)| {
+        !prefix.is_empty()
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && !rest.is_empty()
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    if field.ends_with("_id") && field != "organization_id" && !is_id {
+        let shown: String = v.chars().take(48).collect();
+        let more = if v.chars().count() > 48 { "…" } else { "" };
+        return Err(Error::invalid(
+            field,
+            format!(
+                "must be a Clerk id such as user_2abc… (prefix, underscore, letters and digits); got `{shown}{more}`"
+            ),
+        ));
+    }
     Ok(url::form_urlencoded::byte_serialize(v.as_bytes())
         .collect::<String>()
         .replace('+', "%20"))
@@ -834,9 +855,25 @@ mod tests {
     #[test]
     fn segments_are_validated_and_encoded() {
         assert_eq!(seg("user_id", "user_123").unwrap(), "user_123");
+        // Not a Clerk id: refused before any request (it would reach `/users/count`).
+        for bad in [
+            "../users/count",
+            "count",
+            "user_",
+            "_x",
+            "User_1",
+            "user_a/b",
+            "a?b",
+        ] {
+            assert!(seg("user_id", bad).is_err(), "{bad}");
+        }
+        let long = "x".repeat(10_000);
+        let err = seg("user_id", &long).unwrap_err().to_string();
+        assert!(err.len() < 300, "the error quotes a shortened value: {err}");
+        // Organizations also take a slug, which is encoded.
         assert_eq!(
-            seg("user_id", "../users/count").unwrap(),
-            "..%2Fusers%2Fcount"
+            seg("organization_id", "acme inc/x").unwrap(),
+            "acme%20inc%2Fx"
         );
         assert!(seg("user_id", "").is_err());
         assert!(seg("user_id", "..").is_err());

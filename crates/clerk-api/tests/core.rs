@@ -389,10 +389,10 @@ async fn invalid_ids_are_rejected_before_sending() {
 }
 
 #[tokio::test]
-async fn ids_are_percent_encoded_in_paths() {
+async fn ids_that_are_not_clerk_ids_are_refused_and_slugs_are_encoded() {
     let (server, clerk) = setup().await;
     Mock::given(method("GET"))
-        .and(path("/v1/users/..%2Fusers%2Fcount"))
+        .and(path("/v1/organizations/acme%20inc%2Fx"))
         .respond_with(ResponseTemplate::new(404).set_body_json(clerk_error(
             "resource_not_found",
             "nf",
@@ -401,10 +401,25 @@ async fn ids_are_percent_encoded_in_paths() {
         .expect(1)
         .mount(&server)
         .await;
+    // `GET /users/count` would answer a made-up user: refused before any request.
+    for bad in ["count", "../users/count"] {
+        let err = clerk.users().get(bad).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    field: "user_id",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
     assert!(
         clerk
-            .users()
-            .get("../users/count")
+            .organizations()
+            .get("acme inc/x")
+            .send()
             .await
             .unwrap_err()
             .is_not_found()

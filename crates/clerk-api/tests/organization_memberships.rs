@@ -262,7 +262,7 @@ async fn list_all_is_instance_wide() {
 async fn user_ids_are_validated_and_encoded() {
     let (server, clerk) = setup().await;
     Mock::given(method("DELETE"))
-        .and(path("/v1/organizations/org_1/memberships/a%2Fb"))
+        .and(path("/v1/organizations/acme%20inc/memberships/user_1"))
         .respond_with(ResponseTemplate::new(404).set_body_json(clerk_error(
             "resource_not_found",
             "not found",
@@ -273,10 +273,25 @@ async fn user_ids_are_validated_and_encoded() {
         .await;
     let err = clerk
         .organization_memberships()
-        .delete("org_1", "a/b")
+        .delete("acme inc", "user_1")
         .await
         .unwrap_err();
     assert!(err.is_not_found());
+    let err = clerk
+        .organization_memberships()
+        .delete("org_1", "a/b")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                field: "user_id",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let err = clerk
         .organization_memberships()
         .update("org_1", "..", "org:admin")

@@ -169,6 +169,7 @@ impl ToolError {
             ToolError::AuditUnavailable { .. } => "audit_unavailable",
             ToolError::OverBudget { .. } => "over_budget",
             ToolError::Api(clerk_api::Error::Api(_)) => "clerk_api_error",
+            ToolError::Api(clerk_api::Error::InvalidArgument { .. }) => "invalid_arguments",
             ToolError::Api(_) => "clerk_unreachable",
         }
     }
@@ -200,6 +201,22 @@ impl ToolError {
             }
             ToolError::CallerMismatch { field, .. } => {
                 out.insert("field".into(), json!(field));
+            }
+            ToolError::Api(clerk_api::Error::InvalidArgument { field, .. }) => {
+                // The SDK names the path parameter (`user_id`); tools name it `userId`.
+                let mut camel = String::new();
+                let mut upper = false;
+                for c in field.chars() {
+                    if c == '_' {
+                        upper = true;
+                    } else if upper {
+                        camel.extend(c.to_uppercase());
+                        upper = false;
+                    } else {
+                        camel.push(c);
+                    }
+                }
+                out.insert("field".into(), json!(camel));
             }
             ToolError::Denied { tool, missing, .. } => {
                 out.insert("tool".into(), json!(tool));

@@ -48,6 +48,19 @@ fn compact(v: &mut Value) {
             if let Some(Value::Array(options)) = m.get_mut("enum") {
                 options.retain(|o| !o.is_null());
             }
+            // Integer formats become the range the code enforces, so the schema says it and
+            // the validator reports an out-of-range value by its field.
+            let max = match m.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some(u8::MAX as u64),
+                Some("uint16") => Some(u16::MAX as u64),
+                Some("uint32") => Some(u32::MAX as u64),
+                Some("int32") => Some(i32::MAX as u64),
+                Some("uint64" | "int64" | "uint") => Some(i64::MAX as u64),
+                _ => None,
+            };
+            if let Some(max) = max {
+                m.entry("maximum").or_insert(json!(max));
+            }
             if m.get("format")
                 .and_then(Value::as_str)
                 .is_some_and(|f| !matches!(f, "email" | "uri" | "date-time"))

@@ -774,3 +774,72 @@ async fn audit_lines_go_to_an_otlp_collector_and_a_failing_one_fails_closed() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_id_that_cannot_be_a_clerk_id_is_refused_before_any_request() {
+    let (_emu, _client, toolkit, _user) = setup().await;
+    let err = toolkit
+        .call("getUser", args(json!({"userId": "count"})))
+        .await
+        .unwrap_err();
+    let CallError::Tool(e) = err else {
+        panic!("{err}")
+    };
+    let j = e.to_json();
+    assert_eq!(j["error"], "invalid_arguments", "{j}");
+    assert_eq!(j["field"], "userId", "{j}");
+    assert!(e.to_string().contains("must be a Clerk id"), "{e}");
+}
+
+#[tokio::test]
+async fn integers_out_of_range_are_reported_by_field_and_errors_stay_short() {
+    let (_emu, _client, toolkit, _user) = setup().await;
+    let err = toolkit
+        .call(
+            "getUserList",
+            args(json!({"offset": 9_223_372_036_854_775_808u64})),
+        )
+        .await
+        .unwrap_err();
+    let CallError::Tool(e) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(e.to_json()["field"], "offset", "{}", e.to_json());
+    let defs = toolkit.definitions();
+    let list = defs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "getUserList")
+        .unwrap();
+    assert_eq!(
+        list["inputSchema"]["properties"]["offset"]["maximum"],
+        u32::MAX
+    );
+    // A 1 MB id gives a short error.
+    let huge = "user_".to_string() + &"a/".repeat(500_000);
+    let err = toolkit
+        .call("getUser", args(json!({"userId": huge})))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().len() < 2048,
+        "{} bytes",
+        err.to_string().len()
+    );
+}
+
+#[tokio::test]
+async fn validation_errors_quote_huge_values_shortened() {
+    let (_emu, _client, toolkit, _user) = setup().await;
+    let err = toolkit
+        .call("getUserList", args(json!({"limit": "x".repeat(1_000_000)})))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("limit"), "{err}");
+    assert!(
+        err.to_string().len() < 2048,
+        "{} bytes",
+        err.to_string().len()
+    );
+}
