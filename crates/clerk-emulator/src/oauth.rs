@@ -811,7 +811,11 @@ pub(crate) fn create_credential(st: &mut State, cx: &Ctx, api_key: bool) -> Res 
             "scopes",
         ]
     };
-    let f = Fields::parse(cx.body, allowed)?;
+    let f = if api_key {
+        Fields::parse_required(cx.body, allowed)?
+    } else {
+        Fields::parse(cx.body, allowed)?
+    };
     let subject = if api_key {
         f.str_req("subject")?
     } else {

@@ -254,6 +254,15 @@ impl Fields {
         Fields::from_value(parse_json(bytes)?, allowed)
     }
 
+    /// Like [`Fields::parse`] for an operation whose body Clerk requires: a missing, empty or
+    /// `null` body is a 400 `request_body_invalid`.
+    pub fn parse_required(bytes: &[u8], allowed: &[&str]) -> Result<Fields, ClerkError> {
+        match parse_json(bytes)? {
+            Value::Null => Err(ClerkError::body_invalid()),
+            v => Fields::from_value(v, allowed),
+        }
+    }
+
     /// Validate an already-parsed value.
     pub fn from_value(value: Value, allowed: &[&str]) -> Result<Fields, ClerkError> {
         let map = match value {

@@ -562,7 +562,18 @@ async fn every_endpoint_matches_the_spec() {
     )
     .await
     .expect_error(404, "organization_invitation_not_pending");
-    api.send("POST", "/v1/users", None).await.ok();
+    // A missing or `null` body where Clerk requires one is a 400, and creates nothing.
+    let before = api.get("/v1/users/count").await.ok()["total_count"].clone();
+    api.send("POST", "/v1/users", None)
+        .await
+        .expect_error(400, "request_body_invalid");
+    api.post("/v1/users", Value::Null)
+        .await
+        .expect_error(400, "request_body_invalid");
+    api.post("/v1/organizations", Value::Null)
+        .await
+        .expect_error(400, "request_body_invalid");
+    assert_eq!(api.get("/v1/users/count").await.ok()["total_count"], before);
     let raw = api
         .client
         .post(format!("{}/v1/users", api.base))

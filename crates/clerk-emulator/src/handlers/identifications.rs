@@ -42,7 +42,7 @@ fn last_identification() -> ClerkError {
 
 /// `POST /email_addresses`
 pub fn create_email(st: &mut State, cx: &Ctx) -> Res {
-    let f = Fields::parse(
+    let f = Fields::parse_required(
         cx.body,
         &[
             "user_id",
@@ -161,7 +161,7 @@ fn second_factor_unverified() -> ClerkError {
 
 /// `POST /phone_numbers`
 pub fn create_phone(st: &mut State, cx: &Ctx) -> Res {
-    let f = Fields::parse(
+    let f = Fields::parse_required(
         cx.body,
         &[
             "user_id",

@@ -92,7 +92,7 @@ fn insert(st: &mut State, n: NewInvitation, now: i64) -> String {
 
 /// `POST /invitations`
 pub fn create(st: &mut State, cx: &Ctx) -> Res {
-    let f = Fields::parse(cx.body, KEYS)?;
+    let f = Fields::parse_required(cx.body, KEYS)?;
     let n = parse(&f)?;
     if !n.ignore_existing {
         if has_pending(st, &n.email) {

@@ -52,7 +52,7 @@ fn page(st: &State, items: Vec<&Membership>, field: &str, desc: bool, cx: &Ctx) 
 /// `POST /organizations/{id}/memberships`
 pub fn create(st: &mut State, cx: &Ctx, org: &str) -> Res {
     let org = org_id(st, org)?;
-    let f = Fields::parse(
+    let f = Fields::parse_required(
         cx.body,
         &["user_id", "role", "public_metadata", "private_metadata"],
     )?;

@@ -135,7 +135,7 @@ fn insert(st: &mut State, org: &str, n: NewInvitation, now: i64) -> String {
 /// `POST /organizations/{id}/invitations`
 pub fn create(st: &mut State, cx: &Ctx, org: &str) -> Res {
     let org = org_id(st, org)?;
-    let f = Fields::parse(cx.body, KEYS)?;
+    let f = Fields::parse_required(cx.body, KEYS)?;
     let n = validate(st, &org, &f, &[])?;
     check_membership_quota(st, &org, 1)?;
     let id = insert(st, &org, n, cx.now);

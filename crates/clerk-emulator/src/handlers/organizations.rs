@@ -100,7 +100,7 @@ pub(crate) fn slugify(name: &str) -> String {
 
 /// `POST /organizations`
 pub fn create(st: &mut State, cx: &Ctx) -> Res {
-    let f = Fields::parse(cx.body, CREATE_KEYS)?;
+    let f = Fields::parse_required(cx.body, CREATE_KEYS)?;
     let name = f.str_req("name")?;
     check_name(&name)?;
     let slug = f.str_opt("slug")?;

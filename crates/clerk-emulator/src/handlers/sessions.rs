@@ -44,7 +44,7 @@ pub(crate) fn insert(
 
 /// `POST /sessions` (testing helper in Clerk; creates an active session).
 pub fn create(st: &mut State, cx: &Ctx) -> Res {
-    let f = Fields::parse(cx.body, &["user_id", "active_organization_id"])?;
+    let f = Fields::parse_required(cx.body, &["user_id", "active_organization_id"])?;
     let user_id = f.str_req("user_id")?;
     let org = f
         .str_opt("active_organization_id")?

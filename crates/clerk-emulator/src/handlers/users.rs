@@ -465,7 +465,7 @@ fn dup_param(param: &str) -> ClerkError {
 
 /// `POST /users`
 pub fn create(st: &mut State, cx: &Ctx) -> Res {
-    let f = Fields::parse(cx.body, CREATE_KEYS)?;
+    let f = Fields::parse_required(cx.body, CREATE_KEYS)?;
     let now = cx.now;
     let emails = f.str_array_opt("email_address")?.unwrap_or_default();
     let phones = f.str_array_opt("phone_number")?.unwrap_or_default();
@@ -788,7 +788,7 @@ pub fn set_banned(st: &mut State, cx: &Ctx, id: &str, banned: bool) -> Res {
 
 /// `POST /users/ban` and `/users/unban` (bulk).
 pub fn bulk_ban(st: &mut State, cx: &Ctx, banned: bool) -> Res {
-    let f = Fields::parse(cx.body, &["user_ids"])?;
+    let f = Fields::parse_required(cx.body, &["user_ids"])?;
     let ids = f.str_array_opt("user_ids")?.unwrap_or_default();
     if ids.is_empty() {
         return Err(ClerkError::missing("user_ids"));
