@@ -148,9 +148,14 @@ pub struct ServeArgs {
     /// Port to listen on.
     #[arg(long, default_value_t = 8787, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: u16,
-    /// Address to listen on.
+    /// Address to listen on. Anything but loopback needs --allow-remote.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: std::net::IpAddr,
+    /// Listen on a non-loopback --host. The emulator's admin API (/__emulator/: state, faults,
+    /// reset) has no authentication, and its secret key is public: anyone who reaches the
+    /// address can read and change everything.
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Start from a state file (written by the emulator's save / `GET /__emulator/state`)
     /// instead of the demo data.
     #[arg(long, value_name = "FILE", conflicts_with = "empty")]

@@ -29,6 +29,16 @@ pub fn config(args: &ServeArgs) -> EmulatorConfig {
 pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let config = config(&args);
     let addr = SocketAddr::new(args.host, args.port);
+    if !addr.ip().is_loopback() {
+        if !args.allow_remote {
+            return Err(Failure::usage(format!(
+                "refusing to listen on {addr}: the emulator's admin API has no authentication and its key is public. Use --host 127.0.0.1, or add --allow-remote if you mean it"
+            )));
+        }
+        eprintln!(
+            "warning: the emulator listens on {addr}; anyone who can reach it can read, change and reset all its data (/__emulator/ has no authentication)"
+        );
+    }
     // A wildcard address is not something to connect to: show loopback instead.
     let shown = if addr.ip().is_unspecified() {
         SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())

@@ -29,6 +29,8 @@ pub struct EmulatorConfig {
     pub faults: Vec<Fault>,
     /// How the emulator behaves as an OAuth authorization server.
     pub oauth: crate::oauth::OAuthSettings,
+    /// How long a client may take to send a request's head before the connection is closed.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -40,6 +42,7 @@ impl Default for EmulatorConfig {
             latency: None,
             faults: Vec::new(),
             oauth: Default::default(),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -103,20 +103,17 @@ impl Emulator {
 
     /// Start on `addr` (port 0 picks a free port).
     pub async fn bind(config: EmulatorConfig, addr: SocketAddr) -> Result<Emulator, EmulatorError> {
+        let header_read_timeout = config.header_read_timeout;
         let shared = Shared::new(config)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let app = server::build_router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let served = axum::serve(nodelay(listener), app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::warn!(error = %e, "clerk emulator server stopped with an error");
-            }
+            serve_connections(listener, app, header_read_timeout, async {
+                let _ = stopped.await;
+            })
+            .await;
         });
         tracing::debug!(%addr, "clerk emulator listening");
         Ok(Emulator {
@@ -215,22 +212,55 @@ pub fn router(config: EmulatorConfig) -> Result<axum::Router, EmulatorError> {
     Ok(server::build_router(Shared::new(config)?))
 }
 
-/// Accepted connections answer without Nagle's delay (as Clerk's edge does).
-fn nodelay(listener: tokio::net::TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
-    axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    })
-}
-
 /// Serve on `addr` until Ctrl-C (for a standalone emulator process).
 pub async fn serve(config: EmulatorConfig, addr: SocketAddr) -> Result<(), EmulatorError> {
+    let header_read_timeout = config.header_read_timeout;
     let app = router(config)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(addr = %listener.local_addr()?, "clerk emulator listening");
-    axum::serve(nodelay(listener), app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    serve_connections(listener, app, header_read_timeout, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     Ok(())
+}
+
+/// Accepts connections until `shutdown`, each served by hyper with `TCP_NODELAY` and a header
+/// read timeout ([`EmulatorConfig::header_read_timeout`]: a connection that sends nothing, or
+/// half a request head, is closed, as Clerk's edge drops slow clients); then finishes in-flight
+/// requests.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    header_read_timeout: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    // HTTP/1.1 only (like the plain-HTTP Backend API clients use); the timer starts as soon as
+    // a connection waits for a request head.
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(app.clone());
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!("emulator connection ended: {e}");
+                    }
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), graceful.shutdown()).await;
 }

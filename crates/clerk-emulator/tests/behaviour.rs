@@ -1649,3 +1649,35 @@ async fn router_and_bind_can_be_used_directly() {
 async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
     axum::serve(listener, app).await.unwrap();
 }
+
+/// A client that never finishes its request head is disconnected, not kept for ever.
+#[tokio::test]
+async fn unfinished_request_heads_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = clerk_emulator::EmulatorConfig::default();
+    config.header_read_timeout = std::time::Duration::from_millis(300);
+    let emulator = clerk_emulator::Emulator::start(config).await.unwrap();
+    let addr = emulator.url().trim_start_matches("http://").to_string();
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut half = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    half.write_all(b"GET /v1/users HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    for stream in [&mut silent, &mut half] {
+        let mut buf = [0u8; 64];
+        let closed =
+            tokio::time::timeout(std::time::Duration::from_secs(3), stream.read(&mut buf)).await;
+        match closed {
+            Ok(Ok(_)) | Ok(Err(_)) => {}
+            Err(_) => panic!("the connection was still open after 3 s"),
+        }
+    }
+    // Complete requests are still served.
+    clerk_api::install_crypto_provider();
+    let r = reqwest::Client::new()
+        .get(format!("{}/__emulator/health", emulator.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
