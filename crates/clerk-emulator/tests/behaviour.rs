@@ -1654,8 +1654,10 @@ async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) {
 #[tokio::test]
 async fn unfinished_request_heads_are_closed() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut config = clerk_emulator::EmulatorConfig::default();
-    config.header_read_timeout = std::time::Duration::from_millis(300);
+    let config = clerk_emulator::EmulatorConfig {
+        header_read_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
     let emulator = clerk_emulator::Emulator::start(config).await.unwrap();
     let addr = emulator.url().trim_start_matches("http://").to_string();
     let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
