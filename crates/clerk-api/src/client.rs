@@ -560,12 +560,27 @@ impl Client {
         let repeatable = matches!(req.method, Method::GET | Method::PUT | Method::DELETE);
         let mut backoff = retry.backoff();
         let mut attempt = 1u32;
+        // Whether an earlier attempt reached Clerk and lost its answer.
+        let mut maybe_applied = false;
         loop {
             let result = self.attempt(req).await;
             let err = match result {
                 Ok(bytes) => return Ok(bytes),
                 Err(err) => err,
             };
+            // A DELETE whose first answer was lost and whose retry finds nothing: the first one
+            // did it. Report the deletion, not a 404.
+            if maybe_applied
+                && req.method == Method::DELETE
+                && matches!(&err, Error::Api(api) if api.status == 404)
+            {
+                let id = req.path.rsplit('/').next().unwrap_or_default();
+                tracing::info!(path = %req.path, "a retried DELETE found the object gone: the lost first attempt deleted it");
+                let body =
+                    serde_json::json!({"object": "deleted_object", "id": id, "deleted": true});
+                return Ok(serde_json::to_vec(&body).unwrap_or_default());
+            }
+            maybe_applied |= err.outcome_unknown_for(&req.method);
             if attempt >= retry.max_attempts {
                 return Err(err);
             }

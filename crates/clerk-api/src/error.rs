@@ -72,6 +72,23 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether a request that changes something (`POST`, `PATCH`, `PUT`, `DELETE`) may have been
+    /// applied although it failed: it reached Clerk, and its answer was lost (timeout, connection
+    /// closed after sending). Retrying blindly could then do the change twice.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Timeout { method, .. } => method != "GET",
+            Error::Transport {
+                method, connect, ..
+            } => method != "GET" && !connect,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn outcome_unknown_for(&self, method: &reqwest::Method) -> bool {
+        *method != reqwest::Method::GET && self.outcome_unknown()
+    }
+
     /// The API error, if Clerk answered with a non-success status.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {

@@ -139,7 +139,7 @@ struct Args {
     tenant_budgets: Vec<Budget>,
 
     /// Longest a tool call may take, in seconds (all its Clerk requests and retries).
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     call_timeout: u64,
 
     /// Serve Streamable HTTP on this address (e.g. 127.0.0.1:8080) at /mcp, with /health,

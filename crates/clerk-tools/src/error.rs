@@ -65,7 +65,9 @@ pub enum ToolError {
     },
 
     /// The call did not finish in time; when it wrote, the change may or may not have been made.
-    #[error("{tool} did not finish within {seconds} s and was stopped")]
+    #[error(
+        "{tool} did not finish within {seconds} s (the per-call deadline: all of its Clerk requests, retries and waits; set with --call-timeout) and was stopped. If it changes something, the change may or may not have been made: check before retrying"
+    )]
     TimedOut {
         /// Tool name.
         tool: String,
@@ -126,6 +128,19 @@ pub enum ToolError {
         retry_after_seconds: u64,
     },
 
+    /// A tool that makes several requests failed after some of them were applied.
+    #[error("{tool}: {applied} was applied; then {failed_step} failed: {source}")]
+    Partial {
+        /// Tool name.
+        tool: String,
+        /// What was done (`the name and slug`).
+        applied: String,
+        /// What failed (`the metadata update`).
+        failed_step: String,
+        /// Why.
+        source: Box<ToolError>,
+    },
+
     /// Clerk (or the network on the way) failed.
     #[error("{}", describe_api(.0))]
     Api(#[from] clerk_api::Error),
@@ -140,6 +155,11 @@ fn join(errors: &[FieldError]) -> String {
 }
 
 fn describe_api(e: &clerk_api::Error) -> String {
+    if e.outcome_unknown() {
+        return format!(
+            "{e}. The request reached Clerk and its answer was lost: the change MAY HAVE BEEN APPLIED. Check before retrying (look the object up, e.g. getOrganization by slug or getUserList by email); retrying blindly may do it twice"
+        );
+    }
     match e {
         clerk_api::Error::Api(api) if api.status == 429 => {
             let mut s = api.to_string();
@@ -155,8 +175,9 @@ fn describe_api(e: &clerk_api::Error) -> String {
 impl ToolError {
     /// A machine-readable code: `invalid_arguments`, `forbidden` (caller pinning), `denied`
     /// (policy), `timeout`, `internal`, `confirmation_required`, `not_confirmed`,
-    /// `audit_unavailable`, `over_budget`, `clerk_api_error` (Clerk answered with an error) or
-    /// `clerk_unreachable`.
+    /// `audit_unavailable`, `over_budget`, `partially_applied`, `outcome_unknown` (a change
+    /// reached Clerk and its answer was lost: it may have been applied), `clerk_api_error` (Clerk
+    /// answered with an error) or `clerk_unreachable`.
     pub fn code(&self) -> &'static str {
         match self {
             ToolError::InvalidArguments { .. } | ToolError::Precondition(_) => "invalid_arguments",
@@ -170,6 +191,8 @@ impl ToolError {
             ToolError::OverBudget { .. } => "over_budget",
             ToolError::Api(clerk_api::Error::Api(_)) => "clerk_api_error",
             ToolError::Api(clerk_api::Error::InvalidArgument { .. }) => "invalid_arguments",
+            ToolError::Api(e) if e.outcome_unknown() => "outcome_unknown",
+            ToolError::Partial { .. } => "partially_applied",
             ToolError::Api(_) => "clerk_unreachable",
         }
     }
@@ -231,6 +254,15 @@ impl ToolError {
             }
             ToolError::NotConfirmed { tool, .. } | ToolError::AuditUnavailable { tool, .. } => {
                 out.insert("tool".into(), json!(tool));
+            }
+            ToolError::Partial {
+                applied, source, ..
+            } => {
+                out.insert("applied".into(), json!(applied));
+                out.insert("cause".into(), source.to_json());
+            }
+            ToolError::Api(e) if e.outcome_unknown() => {
+                out.insert("outcomeUnknown".into(), json!(true));
             }
             ToolError::OverBudget {
                 tool,

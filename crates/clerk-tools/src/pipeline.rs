@@ -43,7 +43,7 @@ use crate::risk::Risk;
 use crate::tool::{JsonObject, Tool};
 
 /// Default bound on one tool call (all its Clerk requests, retries and waits included).
-pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The call pipeline: a shared [`Registry`], a [`Policy`] and event sinks. Cheap to clone.
 #[derive(Clone)]

@@ -843,3 +843,63 @@ async fn validation_errors_quote_huge_values_shortened() {
         err.to_string().len()
     );
 }
+
+#[tokio::test]
+async fn a_lost_answer_and_a_half_done_update_are_said_plainly() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/organizations"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(2)))
+        .mount(&server)
+        .await;
+    let org = json!({"object": "organization", "id": "org_1", "name": "New", "slug": "new",
+        "created_at": 1, "updated_at": 1, "public_metadata": {}, "private_metadata": {}});
+    Mock::given(method("PATCH"))
+        .and(path("/v1/organizations/org_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(org))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/v1/organizations/org_1/metadata"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"errors": [
+            {"code": "internal_clerk_error", "message": "boom", "long_message": "boom"}]})))
+        .mount(&server)
+        .await;
+    let client = Client::builder("sk_test_x")
+        .api_url(server.uri())
+        .timeout(std::time::Duration::from_millis(200))
+        .retry(clerk_api::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let toolkit = Toolkit::new(client, ToolkitOptions::default()).unwrap();
+    let err = toolkit
+        .call(
+            "createOrganization",
+            args(json!({"name": "Acme", "slug": "acme"})),
+        )
+        .await
+        .unwrap_err();
+    let CallError::Tool(e) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(e.code(), "outcome_unknown");
+    assert_eq!(e.to_json()["outcomeUnknown"], true);
+    assert!(e.to_string().contains("MAY HAVE BEEN APPLIED"), "{e}");
+
+    let err = toolkit
+        .call(
+            "updateOrganization",
+            args(json!({"organizationId": "org_1", "name": "New", "publicMetadata": {"a": 1}})),
+        )
+        .await
+        .unwrap_err();
+    let CallError::Tool(e) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(e.code(), "partially_applied");
+    let j = e.to_json();
+    assert!(j["applied"].as_str().unwrap().contains("name"), "{j}");
+    assert_eq!(j["cause"]["clerkStatus"], 500, "{j}");
+}

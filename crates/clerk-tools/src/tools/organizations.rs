@@ -361,7 +361,19 @@ pub(super) fn toolkit() -> Vec<Arc<dyn Tool>> {
                             public_metadata: i.public_metadata,
                             private_metadata: i.private_metadata,
                         };
-                        org = Some(orgs.update_metadata(&i.organization_id, &body).await?);
+                        match orgs.update_metadata(&i.organization_id, &body).await {
+                            Ok(o) => org = Some(o),
+                            // The attributes were changed; say so, so nobody retries them blindly.
+                            Err(e) if attrs => {
+                                return Err(ToolError::Partial {
+                                    tool: "updateOrganization".into(),
+                                    applied: "the name / slug / membership cap update".into(),
+                                    failed_step: "the metadata update".into(),
+                                    source: Box::new(e.into()),
+                                });
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
                     }
                     to_value(&org)
                 },
