@@ -213,3 +213,29 @@ fn a_request_id_already_in_flight_is_refused_not_run_twice() {
     s.raw(br#"{"jsonrpc":"2.0","id":42,"method":"ping"}"#);
     assert_eq!(s.recv()["id"], 42);
 }
+
+#[test]
+fn the_secret_key_flag_warning_is_printed_whatever_the_log_filter() {
+    for filter in ["off", "error"] {
+        let out = Command::new(BIN)
+            .args(["--secret-key", "sk_test_not_real"])
+            .env_remove("CLERK_SECRET_KEY")
+            .env("CLERK_API_URL", "http://127.0.0.1:9")
+            .env("CLERK_MCP_LOG", filter)
+            .env("RUST_LOG", filter)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--secret-key is visible to other users"),
+            "{filter}: {err}"
+        );
+        assert!(
+            !err.contains("sk_test_not_real"),
+            "the key was printed: {err}"
+        );
+    }
+}
