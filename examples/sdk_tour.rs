@@ -5,7 +5,8 @@
 //!     cargo run -p clerk-examples --example sdk_tour -- [email]
 //! ```
 //!
-//! 1. finds users by email (first argument, default `ada@example.com`);
+//! 1. finds users by email (first argument, default `diego.thompson@example.com`, a person in
+//!    the emulator's demo data);
 //! 2. creates an organization;
 //! 3. adds a member: the first user found by email, else the first user of the instance, else a
 //!    user it creates with that email;
@@ -41,7 +42,7 @@ async fn run() -> clerk_api::Result<()> {
     // 1. Find users by email.
     let email = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "ada@example.com".to_string());
+        .unwrap_or_else(|| "diego.thompson@example.com".to_string());
     let found = clerk.users().list().email_address([&email]).send().await?;
     println!(
         "\n{} user(s) with email {email}:",
