@@ -61,6 +61,33 @@ impl SecretKey {
             .map(|k| SecretKey::new(k.trim()))
     }
 
+    /// What is wrong with the key's shape, if anything: a publishable key (`pk_…`), a
+    /// placeholder (`sk_test_…`, `sk_test_xxx`), or not a secret key at all. `None` for a key
+    /// that looks like `sk_test_…` / `sk_live_…` (whether Clerk accepts it is another matter).
+    pub fn shape_problem(&self) -> Option<String> {
+        let k = self.0.expose_secret().trim();
+        if k.starts_with("pk_test_") || k.starts_with("pk_live_") {
+            return Some("this is a publishable key (pk_…); the server needs the instance's secret key (sk_test_… or sk_live_…, Dashboard → API keys)".into());
+        }
+        let Some(rest) = k
+            .strip_prefix("sk_test_")
+            .or_else(|| k.strip_prefix("sk_live_"))
+        else {
+            return Some("a Clerk secret key starts with sk_test_ or sk_live_ (Dashboard → API keys); check CLERK_SECRET_KEY".into());
+        };
+        let placeholder = rest.len() < 4
+            || rest.chars().all(|c| c == 'x' || c == 'X' || c == '.')
+            || rest.contains('…')
+            || rest.contains("...");
+        if placeholder {
+            return Some("the secret key looks like a placeholder; put the real one from Dashboard → API keys in CLERK_SECRET_KEY".into());
+        }
+        if !rest.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Some("the secret key has characters a Clerk key never has (spaces, quotes?); check CLERK_SECRET_KEY".into());
+        }
+        None
+    }
+
     /// Whether the key is empty.
     pub fn is_empty(&self) -> bool {
         self.0.expose_secret().is_empty()
@@ -264,6 +291,11 @@ impl ClientBuilder {
 }
 
 fn normalize_base(url: &str) -> Result<String> {
+    if url.trim_end_matches('/').ends_with("/v1/v1") {
+        return Err(Error::Config(format!(
+            "the API URL `{url}` has /v1 twice; give the origin, e.g. https://api.clerk.com (/v1 is added)"
+        )));
+    }
     let parsed = url::Url::parse(url.trim())
         .map_err(|e| Error::Config(format!("invalid API URL {url:?}: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {

@@ -45,6 +45,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), Failure> {
     } else {
         addr
     };
+    // Fail before printing anything when the port is taken.
+    if let Err(e) = std::net::TcpListener::bind(addr) {
+        return Err(Failure::runtime(format!(
+            "cannot listen on {addr}: {e} (another emulator or program holds the port; pick one with --port)"
+        )));
+    }
     let url = format!("http://{shown}");
     let seed = match &config.seed {
         Seed::Empty => "no data".to_string(),

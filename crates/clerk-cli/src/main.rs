@@ -103,6 +103,37 @@ fn scoped_toolkit(scan: &args::Prescan) -> Result<Toolkit, Failure> {
     Toolkit::new(placeholder, options).map_err(Failure::usage)
 }
 
+/// When the command names a tool that exists but the flags leave out, says which flag does.
+fn disabled_tool(scan: &args::Prescan, tree: &Toolkit) -> Option<String> {
+    let (category, word) = (scan.words.first()?, scan.words.get(1)?);
+    let category = dynamic::category(category)?;
+    let offered = tree
+        .tools()
+        .iter()
+        .any(|t| t.category() == category && dynamic::names_tool(t.as_ref(), word));
+    if offered {
+        return None;
+    }
+    let all = scoped_toolkit(&args::Prescan::default()).ok()?;
+    let tool = all
+        .tools()
+        .iter()
+        .find(|t| t.category() == category && dynamic::names_tool(t.as_ref(), word))?
+        .clone();
+    let why = if scan.read_only && !tool.is_read_only() {
+        "--read-only".to_string()
+    } else if let Some(max) = scan.max_risk.filter(|m| tool.risk() > *m) {
+        format!("--max-risk {max} (it is {})", tool.risk())
+    } else {
+        "--tools".to_string()
+    };
+    Some(format!(
+        "`{} {word}` ({}) is disabled by {why}",
+        category,
+        tool.name()
+    ))
+}
+
 fn init_logging() {
     let filter = std::env::var("CLERKCTL_LOG")
         .or_else(|_| std::env::var("RUST_LOG"))
@@ -128,6 +159,9 @@ fn main() -> ExitCode {
     let matches = match command(&tree, detail).try_get_matches_from(&argv) {
         Ok(m) => m,
         Err(e) => {
+            if let Some(message) = disabled_tool(&scan, &tree) {
+                return Failure::usage(message).report();
+            }
             let _ = e.print();
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(failure::USAGE));
         }
@@ -169,7 +203,13 @@ fn run(tree: &Toolkit, matches: &clap::ArgMatches) -> Result<(), Failure> {
             block_on(call_tool(&global, tool.name(), args, all))
         }
         Builtin::Tools { json } => {
-            list_tools(tree, json || global.output == Some(OutputFormat::Json))
+            // Like every command: JSON when piped, unless a table is asked for.
+            let piped = !io::stdout().is_terminal();
+            list_tools(
+                tree,
+                json || global.output == Some(OutputFormat::Json)
+                    || (piped && global.output != Some(OutputFormat::Table)),
+            )
         }
         Builtin::Completions { shell } => {
             let mut cmd = command(tree, Detail::All);

@@ -323,7 +323,9 @@ fn read_only_hides_write_tools() {
         .args(["--read-only", "users", "delete-user", "--user-id", "user_x"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unrecognized subcommand"));
+        .stderr(predicate::str::contains(
+            "`users delete-user` (deleteUser) is disabled by --read-only",
+        ));
     clerk
         .cmd()
         .args(["users", "get-user-count", "--read-only"])
@@ -608,4 +610,42 @@ fn the_key_comes_from_a_private_file_or_the_credentials_directory() {
         .code(2)
         .stderr(predicate::str::contains("no Clerk secret key"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The mistakes a newcomer makes are named at once, with the fix.
+#[test]
+fn newcomer_mistakes_are_named_with_the_fix() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("CLERK_SECRET_KEY", "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k")],
+            "publishable key",
+        ),
+        (&[("CLERK_SECRET_KEY", "sk_test_xxxxxxxx")], "placeholder"),
+        (&[("CLERK_SECRET_KEY", "sk_test_…")], "placeholder"),
+        (
+            &[("CLERK_SECRET_KEY", "not-a-key")],
+            "starts with sk_test_ or sk_live_",
+        ),
+        (
+            &[
+                ("CLERK_SECRET_KEY", "sk_test_abcdefghij"),
+                ("CLERK_API_URL", "https://api.clerk.com/v1/v1"),
+            ],
+            "/v1 twice",
+        ),
+    ];
+    for (env, expected) in cases {
+        let mut cmd = clerkctl();
+        for (k, v) in *env {
+            cmd.env(k, v);
+        }
+        cmd.args(["users", "get-user-count"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*expected));
+    }
+    // `clerkctl tools` piped is JSON, like every other command.
+    let out = clerkctl().args(["--emulator", "tools"]).output().unwrap();
+    let defs: Value = serde_json::from_slice(&out.stdout).expect("JSON when piped");
+    assert!(defs.as_array().unwrap().len() >= 38);
 }

@@ -394,6 +394,13 @@ async fn serve_stdio(pipeline: Pipeline, context: ToolContext) -> ExitCode {
         tools = pipeline.registry().tools().len(),
         "clerk-mcp ready on stdio"
     );
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        // Someone started it by hand: say what it is waiting for (stdout stays untouched).
+        eprintln!(
+            "clerk-mcp: ready on stdio, serving {} tools: waiting for an MCP client's JSON-RPC messages on stdin (MCP clients start this themselves; Ctrl-D ends)",
+            pipeline.registry().tools().len()
+        );
+    }
     let io = clerk_mcp::stdio::guarded_stdio();
     let service = match ClerkServer::new(pipeline, context)
         .serve((io.reader, io.writer))

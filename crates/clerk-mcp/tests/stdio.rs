@@ -105,7 +105,7 @@ fn structured(result: &Value) -> &Value {
 #[test]
 fn negotiates_every_legacy_revision() {
     for version in ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"] {
-        let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_x")]);
+        let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_notarealkey")]);
         let r = s.initialize(version);
         assert_eq!(r["result"]["protocolVersion"], version);
         assert_eq!(r["result"]["serverInfo"]["name"], "clerk-mcp");
@@ -116,7 +116,7 @@ fn negotiates_every_legacy_revision() {
 
 #[test]
 fn serves_the_stateless_2026_form() {
-    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_x")]);
+    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_notarealkey")]);
     let meta = json!({
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
         "io.modelcontextprotocol/clientCapabilities": {},
@@ -135,7 +135,7 @@ fn serves_the_stateless_2026_form() {
 
 #[test]
 fn tools_list_matches_the_checked_in_snapshot() {
-    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_x")]);
+    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_notarealkey")]);
     s.initialize("2025-11-25");
     let r = s.request(1, "tools/list", json!({}));
     let got = serde_json::to_string_pretty(&r["result"]).unwrap() + "\n";
@@ -237,7 +237,7 @@ fn invalid_arguments_are_tool_errors_naming_each_field() {
 
 #[test]
 fn unknown_tool_is_a_jsonrpc_invalid_params_error() {
-    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_x")]);
+    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_notarealkey")]);
     s.initialize("2025-11-25");
     let r = s.request(
         1,
@@ -256,7 +256,7 @@ fn unknown_tool_is_a_jsonrpc_invalid_params_error() {
 
 #[test]
 fn malformed_line_gets_a_parse_error_and_the_session_goes_on() {
-    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_x")]);
+    let mut s = Server::spawn(&[], &[("CLERK_SECRET_KEY", "sk_test_notarealkey")]);
     s.initialize("2025-11-25");
     s.send("{this is not json");
     let err = s.recv();
@@ -271,7 +271,7 @@ fn malformed_line_gets_a_parse_error_and_the_session_goes_on() {
 fn read_only_and_tools_flags_scope_the_list() {
     let mut s = Server::spawn(
         &["--read-only", "--tools", "users"],
-        &[("CLERK_SECRET_KEY", "sk_test_x")],
+        &[("CLERK_SECRET_KEY", "sk_test_notarealkey")],
     );
     s.initialize("2025-11-25");
     let r = s.request(1, "tools/list", json!({}));
@@ -315,7 +315,7 @@ fn stops_at_once_without_a_key() {
 fn bad_tools_pattern_stops_start_up_naming_it() {
     let out = Command::new(BIN)
         .args(["--tools", "users.nope*"])
-        .env("CLERK_SECRET_KEY", "sk_test_x")
+        .env("CLERK_SECRET_KEY", "sk_test_notarealkey")
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -329,7 +329,7 @@ fn bad_tools_pattern_stops_start_up_naming_it() {
 
 #[test]
 fn secret_key_flag_warns_and_is_never_printed() {
-    let secret = "sk_test_VERYSECRET_flagvalue";
+    let secret = "sk_test_VERYSECRETflagvalue";
     let mut s = Server::spawn(
         &["--secret-key", secret, "--api-url", "http://127.0.0.1:9"],
         &[("CLERK_MCP_LOG", "debug")],

@@ -72,6 +72,9 @@ pub enum ConnectError {
     /// A key or token file cannot be used.
     #[error("{0}")]
     SecretFile(String),
+    /// The key is not a secret key.
+    #[error("{0}")]
+    BadKey(String),
     /// The client configuration is invalid (e.g. a malformed URL).
     #[error(transparent)]
     Config(#[from] clerk_api::Error),
@@ -95,6 +98,9 @@ pub async fn connect(options: &ConnectOptions) -> Result<Connection, ConnectErro
         };
         if key.is_empty() {
             return Err(ConnectError::EmptyKey);
+        }
+        if let Some(problem) = key.shape_problem() {
+            return Err(ConnectError::BadKey(problem));
         }
         key
     };
@@ -163,6 +169,11 @@ pub fn read_secret_file(path: &std::path::Path, what: &str) -> Result<String, Co
 
 #[cfg(feature = "emulator")]
 async fn connect_emulator(options: &ConnectOptions) -> Result<Connection, ConnectError> {
+    if std::env::var("CLERK_SECRET_KEY").is_ok_and(|k| k.trim().starts_with("sk_live_")) {
+        eprintln!(
+            "note: CLERK_SECRET_KEY holds a production key (sk_live_…); --emulator does not use it: everything runs on the offline emulator"
+        );
+    }
     let emulator = clerk_emulator::Emulator::start(clerk_emulator::EmulatorConfig::default())
         .await
         .map_err(|e| ConnectError::Emulator(e.to_string()))?;

@@ -161,6 +161,9 @@ fn describe_api(e: &clerk_api::Error) -> String {
         );
     }
     match e {
+        clerk_api::Error::Api(api) if api.status == 401 => format!(
+            "{api}; Clerk did not accept the secret key: check CLERK_SECRET_KEY (Dashboard → API keys, the instance you mean)"
+        ),
         clerk_api::Error::Api(api) if api.status == 429 => {
             let mut s = api.to_string();
             if api.retry_after.is_none() {
