@@ -1,103 +1,20 @@
 //! A Rust agent embedding `clerk-tools` directly, with no MCP in between.
 //!
 //! It builds the toolkit, turns its definitions into the function-calling JSON that the OpenAI
-//! (Chat Completions / Responses) and Anthropic (Messages) APIs take, then executes tool calls
-//! given in each API's format and builds the tool-result messages, as an agent loop would after
-//! each model turn. The model's turns are scripted here, so the example runs offline on the
+//! (Chat Completions) and Anthropic (Messages) APIs take, then executes tool calls given in each
+//! API's format and builds the tool-result messages, as an agent loop would after each model turn
+//! — all with `clerk_tools::function_calling`. The model's turns are scripted here, so the example runs offline on the
 //! embedded emulator:
 //!
 //! ```text
 //! cargo run -p clerk-examples --example agent_loop
 //! ```
 
-use clerk_tools::{CallError, Toolkit, ToolkitOptions};
+use clerk_tools::function_calling::{
+    anthropic_tools, execute_anthropic, execute_openai, openai_tools,
+};
+use clerk_tools::{Toolkit, ToolkitOptions};
 use serde_json::{Value, json};
-
-/// Tool definitions as OpenAI `tools` entries.
-fn openai_tools(toolkit: &Toolkit) -> Vec<Value> {
-    toolkit
-        .tools()
-        .iter()
-        .map(|t| {
-            json!({
-                "type": "function",
-                "function": {
-                    "name": t.name(),
-                    "description": t.description(),
-                    "parameters": Value::Object((*t.input_schema()).clone()),
-                    "strict": false,
-                }
-            })
-        })
-        .collect()
-}
-
-/// Tool definitions as Anthropic `tools` entries.
-fn anthropic_tools(toolkit: &Toolkit) -> Vec<Value> {
-    toolkit
-        .tools()
-        .iter()
-        .map(|t| {
-            json!({
-                "name": t.name(),
-                "description": t.description(),
-                "input_schema": Value::Object((*t.input_schema()).clone()),
-            })
-        })
-        .collect()
-}
-
-/// Runs a tool and renders the outcome as (text, is_error).
-async fn run_tool(toolkit: &Toolkit, name: &str, args: Value) -> (String, bool) {
-    let args = match args {
-        Value::Object(m) => Some(m),
-        Value::Null => None,
-        other => {
-            return (
-                format!("arguments must be a JSON object, got {other}"),
-                true,
-            );
-        }
-    };
-    match toolkit.call(name, args).await {
-        Ok(v) => (v.to_string(), false),
-        Err(CallError::UnknownTool(n)) => (format!("unknown tool {n}"), true),
-        Err(CallError::Tool(e)) => (e.to_string(), true),
-    }
-}
-
-/// Executes the `tool_calls` of an OpenAI assistant message; returns the `role: tool` messages.
-async fn execute_openai(toolkit: &Toolkit, assistant: &Value) -> Vec<Value> {
-    let mut out = Vec::new();
-    for call in assistant["tool_calls"].as_array().into_iter().flatten() {
-        let name = call["function"]["name"].as_str().unwrap_or_default();
-        // OpenAI sends arguments as a JSON *string*.
-        let args = call["function"]["arguments"]
-            .as_str()
-            .map(|s| serde_json::from_str(s).unwrap_or(Value::Null))
-            .unwrap_or(Value::Null);
-        let (content, _) = run_tool(toolkit, name, args).await;
-        out.push(json!({"role": "tool", "tool_call_id": call["id"], "content": content}));
-    }
-    out
-}
-
-/// Executes the `tool_use` blocks of an Anthropic assistant message; returns the user message
-/// carrying the `tool_result` blocks.
-async fn execute_anthropic(toolkit: &Toolkit, assistant: &Value) -> Value {
-    let mut results = Vec::new();
-    for block in assistant["content"].as_array().into_iter().flatten() {
-        if block["type"] != "tool_use" {
-            continue;
-        }
-        let name = block["name"].as_str().unwrap_or_default();
-        let (content, is_error) = run_tool(toolkit, name, block["input"].clone()).await;
-        results.push(json!({
-            "type": "tool_result", "tool_use_id": block["id"], "content": content, "is_error": is_error,
-        }));
-    }
-    json!({"role": "user", "content": results})
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -46,6 +46,7 @@ mod context;
 pub mod dry_run;
 mod error;
 pub mod event;
+pub mod function_calling;
 pub mod governance;
 pub mod mask;
 pub mod output;
