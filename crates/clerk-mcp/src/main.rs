@@ -12,7 +12,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod doctor;
 use clerk_api::SecretKey;
 use clerk_mcp::ClerkServer;
 use clerk_mcp::http::{self, HttpOptions, KeyMode};
@@ -75,11 +77,11 @@ struct Args {
     /// Tools to enable: `*`, a category (users, organizations, invitations, sessions),
     /// `category.*`, `category.toolName`, or a glob like `users.get*`. Repeatable; also
     /// comma-separated. Default: all.
-    #[arg(short = 't', long = "tools", num_args = 1.., value_name = "PATTERN")]
+    #[arg(short = 't', long = "tools", num_args = 1.., value_name = "PATTERN", global = true)]
     tools: Vec<String>,
 
     /// Only serve read-only tools (wins over --tools).
-    #[arg(long)]
+    #[arg(long, global = true)]
     read_only: bool,
 
     /// Keep private_metadata in results (removed everywhere by default).
@@ -88,20 +90,25 @@ struct Args {
 
     /// Clerk secret key. Prefer the CLERK_SECRET_KEY environment variable: command lines are
     /// visible to other users of the machine.
-    #[arg(long = "secret-key", visible_alias = "sk", value_name = "KEY", value_parser = secret)]
+    #[arg(long = "secret-key", visible_alias = "sk", value_name = "KEY", value_parser = secret, global = true)]
     secret_key: Option<Secret>,
 
     /// A file holding the Clerk secret key (must not be readable by other users). Also
     /// CLERK_SECRET_KEY_FILE, or systemd's $CREDENTIALS_DIRECTORY/clerk-secret-key.
-    #[arg(long, value_name = "PATH", conflicts_with = "secret_key")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with = "secret_key",
+        global = true
+    )]
     secret_key_file: Option<PathBuf>,
 
     /// Clerk API origin (default https://api.clerk.com).
-    #[arg(long, env = "CLERK_API_URL", value_name = "URL")]
+    #[arg(long, env = "CLERK_API_URL", value_name = "URL", global = true)]
     api_url: Option<String>,
 
     /// Run on an embedded, offline Clerk emulator seeded with demo data (no key needed).
-    #[arg(long, conflicts_with_all = ["secret_key", "secret_key_file", "api_url"])]
+    #[arg(long, conflicts_with_all = ["secret_key", "secret_key_file", "api_url"], global = true)]
     emulator: bool,
 
     /// Risk classes whose calls need the person's confirmation first (MCP elicitation, a
@@ -111,7 +118,7 @@ struct Args {
     confirm: BTreeSet<Risk>,
 
     /// Serve only tools up to this risk: read, write, destructive, credentials or instance.
-    #[arg(long, value_name = "RISK")]
+    #[arg(long, value_name = "RISK", global = true)]
     max_risk: Option<Risk>,
 
     /// Secret classes shown unmasked in results (masked by default): comma-separated keys,
@@ -214,9 +221,24 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "http")]
     shutdown_grace: u64,
 
+    /// A command instead of serving (`doctor`).
+    #[command(subcommand)]
+    command: Option<Cmd>,
+
     /// Accepted and ignored, for command lines copied from `npx @clerk/agent-toolkit -p=local-mcp`.
     #[arg(short = 'p', long = "preset", hide = true, value_name = "PRESET")]
     _preset: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Check the key, that Clerk (or the emulator) answers, which instance it is, how many tools
+    /// the flags select, and with --url a running HTTP server's /health. Exit 1 on a failure.
+    Doctor {
+        /// A running clerk-mcp HTTP server to check (its /health).
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
 }
 
 fn init_logging() {
@@ -277,6 +299,30 @@ fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
 }
 
 async fn run(args: Args) -> ExitCode {
+    if let Some(Cmd::Doctor { url }) = &args.command {
+        let options = ConnectOptions {
+            secret_key: args
+                .secret_key
+                .as_ref()
+                .map(|s| SecretKey::new(s.0.clone())),
+            secret_key_file: args.secret_key_file.clone(),
+            api_url: args.api_url.clone(),
+            emulator: args.emulator,
+            keyless: false,
+            user_agent: concat!("clerk-mcp/", env!("CARGO_PKG_VERSION")).into(),
+        };
+        let tools = ToolkitOptions {
+            tools: args.tools.clone(),
+            read_only: args.read_only,
+            max_risk: args.max_risk,
+            ..Default::default()
+        };
+        return if doctor::run(options, tools, url.clone()).await {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
     let signed_in = args.http.is_some() && args.auth == AuthKind::Clerk;
     let options = ToolkitOptions {
         tools: args.tools.clone(),

@@ -239,3 +239,66 @@ fn the_secret_key_flag_warning_is_printed_whatever_the_log_filter() {
         );
     }
 }
+
+#[test]
+fn doctor_checks_key_clerk_tools_and_a_running_server() {
+    let ok = Command::new(BIN)
+        .args(["doctor", "--emulator", "--read-only"])
+        .env_remove("CLERK_SECRET_KEY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&ok.stderr);
+    assert!(ok.status.success(), "{err}");
+    assert!(
+        err.contains("tools selected") && err.contains("Clerk answers"),
+        "{err}"
+    );
+    let bad = Command::new(BIN)
+        .args(["doctor"])
+        .env("CLERK_SECRET_KEY", "sk_test_abcdefghij")
+        .env("CLERK_API_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("FAIL") && err.contains("check CLERK_API_URL"),
+        "{err}"
+    );
+    assert!(!err.contains("abcdefghij"), "the key was printed");
+
+    // A running HTTP server's health.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(BIN)
+        .args(["--http", &format!("127.0.0.1:{port}"), "--emulator"])
+        .env_remove("CLERK_SECRET_KEY")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let mut out = None;
+    for _ in 0..50 {
+        let o = Command::new(BIN)
+            .args(["doctor", "--emulator", "--url", &url])
+            .env_remove("CLERK_SECRET_KEY")
+            .output()
+            .unwrap();
+        if o.status.success() {
+            out = Some(o);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let o = out.expect("doctor passes against the running server");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("/health: status \"ok\", mode \"hosted\""),
+        "{err}"
+    );
+}
