@@ -15,6 +15,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod doctor;
+mod install;
 use clerk_api::SecretKey;
 use clerk_mcp::ClerkServer;
 use clerk_mcp::http::{self, HttpOptions, KeyMode};
@@ -239,6 +240,172 @@ enum Cmd {
         #[arg(long, value_name = "URL")]
         url: Option<String>,
     },
+    /// Add (or update) clerk-mcp in an MCP client's configuration, keeping everything else.
+    /// The flags given with it (--emulator, --tools, --read-only, --max-risk) go into the entry.
+    Install {
+        /// claude-desktop, claude-code, cursor, vscode, windsurf, codex or gemini.
+        #[arg(long)]
+        client: String,
+        /// The configuration file (default: the client's own, for this user).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// The entry's name.
+        #[arg(long, default_value = "clerk")]
+        name: String,
+        /// A remote clerk-mcp (Streamable HTTP) instead of this binary over stdio.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Write CLERK_SECRET_KEY (from the environment) into the entry's env; the file is then
+        /// made readable by you only. Without it, set the key yourself.
+        #[arg(long)]
+        store_key: bool,
+        /// Print the entry instead of writing it.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Remove our entry (only ours) from a client's configuration.
+    Uninstall {
+        /// The client (as for install).
+        #[arg(long)]
+        client: String,
+        /// The configuration file.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// The entry's name.
+        #[arg(long, default_value = "clerk")]
+        name: String,
+    },
+    /// Show which clients have clerk-mcp configured.
+    List {
+        /// The entry's name.
+        #[arg(long, default_value = "clerk")]
+        name: String,
+    },
+}
+
+fn install_command(args: &Args, cmd: &Cmd) -> ExitCode {
+    match cmd {
+        Cmd::Install {
+            client,
+            config,
+            name,
+            url,
+            store_key,
+            print,
+        } => {
+            if args.secret_key.is_some() {
+                return fail(
+                    "install never writes a key from the command line; export CLERK_SECRET_KEY and add --store-key, or set the key in the client yourself",
+                );
+            }
+            let target = match url {
+                Some(u) => install::Target::Http { url: u.clone() },
+                None => {
+                    let command = match std::env::current_exe() {
+                        Ok(p) => p.display().to_string(),
+                        Err(e) => return fail(format!("cannot find this executable's path: {e}")),
+                    };
+                    let mut a = Vec::new();
+                    if args.emulator {
+                        a.push("--emulator".to_string());
+                    }
+                    for t in &args.tools {
+                        a.push("--tools".into());
+                        a.push(t.clone());
+                    }
+                    if args.read_only {
+                        a.push("--read-only".into());
+                    }
+                    if let Some(r) = args.max_risk {
+                        a.push("--max-risk".into());
+                        a.push(r.to_string());
+                    }
+                    let mut env = serde_json::Map::new();
+                    if *store_key {
+                        let key = std::env::var("CLERK_SECRET_KEY")
+                            .ok()
+                            .map(|k| k.trim().to_string())
+                            .filter(|k| !k.is_empty());
+                        match key {
+                            Some(k) => {
+                                if let Some(problem) = SecretKey::new(k.clone()).shape_problem() {
+                                    return fail(format!("CLERK_SECRET_KEY: {problem}"));
+                                }
+                                env.insert("CLERK_SECRET_KEY".into(), serde_json::Value::String(k));
+                            }
+                            None => {
+                                return fail(
+                                    "--store-key needs CLERK_SECRET_KEY in the environment",
+                                );
+                            }
+                        }
+                    }
+                    install::Target::Stdio {
+                        command,
+                        args: a,
+                        env,
+                    }
+                }
+            };
+            if *print {
+                println!("{}", install::printed(client, name, &target));
+                return ExitCode::SUCCESS;
+            }
+            match install::install(client, config.clone(), name, &target) {
+                Ok(path) => {
+                    eprintln!(
+                        "clerk-mcp: `{name}` written to {} for {client}",
+                        path.display()
+                    );
+                    if matches!(&target, install::Target::Stdio { env, .. } if env.is_empty())
+                        && !args.emulator
+                    {
+                        eprintln!(
+                            "clerk-mcp: the entry has no key: set CLERK_SECRET_KEY in its env (or rerun with --store-key)"
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Cmd::Uninstall {
+            client,
+            config,
+            name,
+        } => match install::uninstall(client, config.clone(), name) {
+            Ok((path, true)) => {
+                eprintln!("clerk-mcp: removed `{name}` from {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Ok((path, false)) => {
+                eprintln!(
+                    "clerk-mcp: {} has no `{name}` entry; nothing to do",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
+        Cmd::List { name } => {
+            for client in install::CLIENTS {
+                let line = match install::config_path(client) {
+                    Err(e) => format!("{client}: {e}"),
+                    Ok(path) if !path.exists() => {
+                        format!("{client}: - ({} not found)", path.display())
+                    }
+                    Ok(path) => match install::has_entry(client, &path, name) {
+                        Ok(true) => format!("{client}: installed ({})", path.display()),
+                        Ok(false) => format!("{client}: - ({})", path.display()),
+                        Err(e) => format!("{client}: {e}"),
+                    },
+                };
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Cmd::Doctor { .. } => ExitCode::SUCCESS,
+    }
 }
 
 fn init_logging() {
@@ -299,6 +466,11 @@ fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
 }
 
 async fn run(args: Args) -> ExitCode {
+    if let Some(cmd @ (Cmd::Install { .. } | Cmd::Uninstall { .. } | Cmd::List { .. })) =
+        &args.command
+    {
+        return install_command(&args, cmd);
+    }
     if let Some(Cmd::Doctor { url }) = &args.command {
         let options = ConnectOptions {
             secret_key: args

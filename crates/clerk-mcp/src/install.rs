@@ -1,0 +1,326 @@
+//! `clerk-mcp install | uninstall | list`: one server entry in the MCP configuration of Claude
+//! Desktop, Claude Code, Cursor, VS Code, Windsurf, Codex and Gemini CLI.
+//!
+//! Every other entry and setting of the file is kept; the file is written atomically (a
+//! temporary file renamed over it) after a copy to `<file>.bak`; a file that does not parse is
+//! refused and left untouched. The secret key is never put in `args`: with `--store-key` it goes
+//! into the entry's `env` (and the file is made private), otherwise the user sets it.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+/// The clients we know.
+pub const CLIENTS: &[&str] = &[
+    "claude-desktop",
+    "claude-code",
+    "cursor",
+    "vscode",
+    "windsurf",
+    "codex",
+    "gemini",
+];
+
+/// What the entry runs.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// This binary over stdio, with these arguments and environment.
+    Stdio {
+        /// The command (this executable's absolute path).
+        command: String,
+        /// Its arguments (never the key).
+        args: Vec<String>,
+        /// Its environment (the key, with `--store-key`).
+        env: Map<String, Value>,
+    },
+    /// A remote clerk-mcp over Streamable HTTP.
+    Http {
+        /// Its URL.
+        url: String,
+    },
+}
+
+fn home() -> Result<PathBuf, String> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            "cannot find the home directory (HOME is not set); give --config PATH".into()
+        })
+}
+
+/// The user-level "application data" folder: `~/Library/Application Support` on macOS,
+/// `%APPDATA%` on Windows, `$XDG_CONFIG_HOME` or `~/.config` elsewhere.
+fn app_config() -> Result<PathBuf, String> {
+    if cfg!(target_os = "macos") {
+        return Ok(home()?.join("Library/Application Support"));
+    }
+    if cfg!(windows) {
+        return std::env::var_os("APPDATA")
+            .map(PathBuf::from)
+            .ok_or_else(|| "APPDATA is not set; give --config PATH".into());
+    }
+    match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        Some(x) => Ok(PathBuf::from(x)),
+        None => Ok(home()?.join(".config")),
+    }
+}
+
+/// Where a client keeps its user-level MCP configuration.
+pub fn config_path(client: &str) -> Result<PathBuf, String> {
+    Ok(match client {
+        "claude-desktop" => app_config()?.join("Claude/claude_desktop_config.json"),
+        "claude-code" => home()?.join(".claude.json"),
+        "cursor" => home()?.join(".cursor/mcp.json"),
+        "vscode" => app_config()?.join("Code/User/mcp.json"),
+        "windsurf" => home()?.join(".codeium/windsurf/mcp_config.json"),
+        "codex" => home()?.join(".codex/config.toml"),
+        "gemini" => home()?.join(".gemini/settings.json"),
+        other => {
+            return Err(format!(
+                "unknown client `{other}`: one of {}",
+                CLIENTS.join(", ")
+            ));
+        }
+    })
+}
+
+/// The JSON key that holds the servers, and the entry for `target`, in a client's dialect.
+fn json_entry(client: &str, target: &Target) -> (&'static str, Value) {
+    let key = if client == "vscode" {
+        "servers"
+    } else {
+        "mcpServers"
+    };
+    let entry = match target {
+        Target::Stdio { command, args, env } => {
+            let mut e = json!({"command": command, "args": args});
+            if client == "vscode" || client == "claude-code" {
+                e["type"] = json!("stdio");
+            }
+            if !env.is_empty() {
+                e["env"] = Value::Object(env.clone());
+            }
+            e
+        }
+        Target::Http { url } => match client {
+            "vscode" | "claude-code" => json!({"type": "http", "url": url}),
+            "windsurf" => json!({"serverUrl": url}),
+            "gemini" => json!({"httpUrl": url}),
+            _ => json!({"url": url}),
+        },
+    };
+    (key, entry)
+}
+
+fn codex_entry(target: &Target) -> toml_edit::Table {
+    let mut t = toml_edit::Table::new();
+    match target {
+        Target::Stdio { command, args, env } => {
+            t["command"] = toml_edit::value(command.as_str());
+            let mut a = toml_edit::Array::new();
+            for x in args {
+                a.push(x.as_str());
+            }
+            t["args"] = toml_edit::value(a);
+            if !env.is_empty() {
+                let mut e = toml_edit::InlineTable::new();
+                for (k, v) in env {
+                    e.insert(k, v.as_str().unwrap_or_default().into());
+                }
+                t["env"] = toml_edit::value(e);
+            }
+        }
+        Target::Http { url } => {
+            t["url"] = toml_edit::value(url.as_str());
+        }
+    }
+    t
+}
+
+fn read(path: &Path) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn parse_json(path: &Path, text: Option<&str>) -> Result<Map<String, Value>, String> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(Map::new()),
+        Some(t) => match serde_json::from_str::<Value>(t) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(_) => Err(format!(
+                "{} is not a JSON object; not touching it",
+                path.display()
+            )),
+            Err(e) => Err(format!(
+                "{} is not valid JSON ({e}); fix it or give --config, it was not touched",
+                path.display()
+            )),
+        },
+    }
+}
+
+fn parse_toml(path: &Path, text: Option<&str>) -> Result<toml_edit::DocumentMut, String> {
+    text.unwrap_or_default()
+        .parse::<toml_edit::DocumentMut>()
+        .map_err(|e| {
+            format!(
+                "{} is not valid TOML ({e}); fix it or give --config, it was not touched",
+                path.display()
+            )
+        })
+}
+
+/// Writes `contents` to `path` atomically, after copying the old file to `<path>.bak`.
+fn write_atomically(path: &Path, contents: &str, private: bool) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    if path.exists() {
+        let backup = PathBuf::from(format!("{}.bak", path.display()));
+        std::fs::copy(path, &backup).map_err(|e| {
+            format!(
+                "cannot back up {} to {}: {e}",
+                path.display(),
+                backup.display()
+            )
+        })?;
+    }
+    let tmp = PathBuf::from(format!("{}.clerk-mcp-tmp", path.display()));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
+        let _ = private;
+        f.write_all(contents.as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+}
+
+/// The file's new contents with our entry `name` set (`Some`) or removed (`None`).
+fn edited(
+    client: &str,
+    path: &Path,
+    name: &str,
+    target: Option<&Target>,
+) -> Result<String, String> {
+    let text = read(path)?;
+    if client == "codex" {
+        let mut doc = parse_toml(path, text.as_deref())?;
+        if !doc.contains_table("mcp_servers") {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            doc["mcp_servers"] = toml_edit::Item::Table(t);
+        }
+        let servers = doc["mcp_servers"].as_table_mut().ok_or_else(|| {
+            format!(
+                "{}: mcp_servers is not a table; not touching it",
+                path.display()
+            )
+        })?;
+        match target {
+            Some(t) => {
+                servers.insert(name, toml_edit::Item::Table(codex_entry(t)));
+            }
+            None => {
+                servers.remove(name);
+            }
+        }
+        return Ok(doc.to_string());
+    }
+    let mut root = parse_json(path, text.as_deref())?;
+    let (key, _) = json_entry(client, &Target::Http { url: String::new() });
+    let servers = root.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    let Some(servers) = servers.as_object_mut() else {
+        return Err(format!(
+            "{}: `{key}` is not an object; not touching it",
+            path.display()
+        ));
+    };
+    match target {
+        Some(t) => {
+            servers.insert(name.to_string(), json_entry(client, t).1);
+        }
+        None => {
+            servers.remove(name);
+        }
+    }
+    serde_json::to_string_pretty(&Value::Object(root))
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string())
+}
+
+/// The entry as it would be written (for `--print`).
+pub fn printed(client: &str, name: &str, target: &Target) -> String {
+    if client == "codex" {
+        let mut doc = toml_edit::DocumentMut::new();
+        let mut servers = toml_edit::Table::new();
+        servers.set_implicit(true);
+        servers.insert(name, toml_edit::Item::Table(codex_entry(target)));
+        doc["mcp_servers"] = toml_edit::Item::Table(servers);
+        return doc.to_string();
+    }
+    let (key, entry) = json_entry(client, target);
+    serde_json::to_string_pretty(&json!({ key: { name: entry } })).unwrap_or_default()
+}
+
+/// Adds or replaces the entry; the path written.
+pub fn install(
+    client: &str,
+    config: Option<PathBuf>,
+    name: &str,
+    target: &Target,
+) -> Result<PathBuf, String> {
+    let path = match config {
+        Some(p) => p,
+        None => config_path(client)?,
+    };
+    let contents = edited(client, &path, name, Some(target))?;
+    let private = matches!(target, Target::Stdio { env, .. } if !env.is_empty());
+    write_atomically(&path, &contents, private)?;
+    Ok(path)
+}
+
+/// Removes the entry (only ours); whether there was one.
+pub fn uninstall(
+    client: &str,
+    config: Option<PathBuf>,
+    name: &str,
+) -> Result<(PathBuf, bool), String> {
+    let path = match config {
+        Some(p) => p,
+        None => config_path(client)?,
+    };
+    if !path.exists() || !has_entry(client, &path, name)? {
+        return Ok((path, false));
+    }
+    let contents = edited(client, &path, name, None)?;
+    write_atomically(&path, &contents, false)?;
+    Ok((path, true))
+}
+
+/// Whether the client's file has an entry `name`.
+pub fn has_entry(client: &str, path: &Path, name: &str) -> Result<bool, String> {
+    let text = read(path)?;
+    if client == "codex" {
+        let doc = parse_toml(path, text.as_deref())?;
+        return Ok(doc
+            .get("mcp_servers")
+            .and_then(|s| s.as_table_like())
+            .is_some_and(|s| s.contains_key(name)));
+    }
+    let root = parse_json(path, text.as_deref())?;
+    let (key, _) = json_entry(client, &Target::Http { url: String::new() });
+    Ok(root.get(key).and_then(|s| s.get(name)).is_some())
+}
