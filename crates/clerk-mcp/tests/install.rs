@@ -177,7 +177,11 @@ fn every_client_gets_one_entry_and_keeps_the_rest() {
         let out = home.run(&["install", "--client", client, "--emulator"], &[]);
         assert!(out.status.success());
         let text = read(&home, file);
-        assert_eq!(text.matches("\"clerk\"").count() + text.matches("mcp_servers.clerk]").count(), 1, "{client}: {text}");
+        assert_eq!(
+            text.matches("\"clerk\"").count() + text.matches("mcp_servers.clerk]").count(),
+            1,
+            "{client}: {text}"
+        );
         assert!(
             text.contains("--emulator") && !text.contains("--read-only"),
             "{client}: {text}"
