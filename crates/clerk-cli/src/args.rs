@@ -128,6 +128,8 @@ pub enum Builtin {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), e.g. `clerkctl man > clerkctl.1`.
+    Man,
     /// Run the offline Clerk emulator.
     Emulator {
         #[command(subcommand)]

@@ -211,6 +211,16 @@ fn run(tree: &Toolkit, matches: &clap::ArgMatches) -> Result<(), Failure> {
                     || (piped && global.output != Some(OutputFormat::Table)),
             )
         }
+        Builtin::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command(tree, Detail::All))
+                .render(&mut page)
+                .map_err(|e| Failure::runtime(format!("could not render the manual page: {e}")))?;
+            let mut out = io::stdout().lock();
+            out.write_all(&page)?;
+            out.flush()?;
+            Ok(())
+        }
         Builtin::Completions { shell } => {
             let mut cmd = command(tree, Detail::All);
             let mut script = Vec::new();

@@ -649,3 +649,17 @@ fn newcomer_mistakes_are_named_with_the_fix() {
     let defs: Value = serde_json::from_slice(&out.stdout).expect("JSON when piped");
     assert!(defs.as_array().unwrap().len() >= 38);
 }
+
+#[test]
+fn man_page_is_generated() {
+    let out = clerkctl().arg("man").output().unwrap();
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && page.contains(".TH clerkctl"),
+        "{page}"
+    );
+    assert!(
+        page.contains("users") && page.contains("completions"),
+        "{page}"
+    );
+}

@@ -275,6 +275,14 @@ enum Cmd {
         #[arg(long, default_value = "clerk")]
         name: String,
     },
+    /// Print a shell completion script, e.g. `clerk-mcp completions bash`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `clerk-mcp man > clerk-mcp.1`.
+    Man,
     /// Show which clients have clerk-mcp configured.
     List {
         /// The entry's name.
@@ -404,6 +412,24 @@ fn install_command(args: &Args, cmd: &Cmd) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Cmd::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                *shell,
+                &mut Args::command(),
+                "clerk-mcp",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Cmd::Man => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(Args::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => fail(format!("could not write the manual page: {e}")),
+            }
+        }
         Cmd::Doctor { .. } => ExitCode::SUCCESS,
     }
 }
@@ -466,8 +492,13 @@ fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
 }
 
 async fn run(args: Args) -> ExitCode {
-    if let Some(cmd @ (Cmd::Install { .. } | Cmd::Uninstall { .. } | Cmd::List { .. })) =
-        &args.command
+    if let Some(
+        cmd @ (Cmd::Install { .. }
+        | Cmd::Uninstall { .. }
+        | Cmd::List { .. }
+        | Cmd::Completions { .. }
+        | Cmd::Man),
+    ) = &args.command
     {
         return install_command(&args, cmd);
     }

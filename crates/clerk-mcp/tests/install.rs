@@ -257,3 +257,31 @@ fn a_malformed_file_is_refused_and_untouched_and_keys_stay_off_the_command_line(
     let out = home.run(&["install", "--client", "notepad"], &[]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown client"));
 }
+
+#[test]
+fn man_page_and_completions_are_generated() {
+    let man = Command::new(BIN).arg("man").output().unwrap();
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.status.success() && page.contains(".TH clerk-mcp 1"),
+        "{page}"
+    );
+    for word in ["install", "doctor", "\\-\\-audit\\-log"] {
+        assert!(page.contains(word), "the man page lacks {word}");
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(BIN)
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && script.contains("clerk-mcp"),
+            "{shell}"
+        );
+        assert!(
+            script.contains("install"),
+            "{shell} completions lack install"
+        );
+    }
+}
