@@ -221,20 +221,8 @@ impl ApiKeys<'_> {
 
     /// `POST /api_keys/{api_key_id}/revoke`.
     pub async fn revoke(&self, api_key_id: &str, reason: Option<&str>) -> Result<ApiKey> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            revocation_reason: Option<&'a str>,
-        }
-        self.client
-            .send_json(
-                Method::POST,
-                format!("/api_keys/{}/revoke", seg("api_key_id", api_key_id)?),
-                Some(&Body {
-                    revocation_reason: reason,
-                }),
-            )
-            .await
+        let path = format!("/api_keys/{}/revoke", seg("api_key_id", api_key_id)?);
+        revoke(self.client, path, reason).await
     }
 }
 
@@ -298,21 +286,31 @@ impl M2mTokens<'_> {
 
     /// `POST /m2m_tokens/{m2m_token_id}/revoke`.
     pub async fn revoke(&self, m2m_token_id: &str, reason: Option<&str>) -> Result<M2mToken> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            #[serde(skip_serializing_if = "Option::is_none")]
-            revocation_reason: Option<&'a str>,
-        }
-        self.client
-            .send_json(
-                Method::POST,
-                format!("/m2m_tokens/{}/revoke", seg("m2m_token_id", m2m_token_id)?),
-                Some(&Body {
-                    revocation_reason: reason,
-                }),
-            )
-            .await
+        let path = format!("/m2m_tokens/{}/revoke", seg("m2m_token_id", m2m_token_id)?);
+        revoke(self.client, path, reason).await
     }
+}
+
+/// `POST …/revoke` with an optional `revocation_reason`.
+async fn revoke<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    path: String,
+    reason: Option<&str>,
+) -> Result<T> {
+    #[derive(Serialize)]
+    struct Body<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        revocation_reason: Option<&'a str>,
+    }
+    client
+        .send_json(
+            Method::POST,
+            path,
+            Some(&Body {
+                revocation_reason: reason,
+            }),
+        )
+        .await
 }
 
 /// A JSON Web Key Set.

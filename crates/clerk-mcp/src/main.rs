@@ -491,6 +491,21 @@ fn http_token(args: &Args) -> Result<Option<SecretString>, String> {
         .map(SecretString::from))
 }
 
+/// How to reach Clerk, from the flags (`keyless`: every request brings its own key).
+fn connect_options(args: &Args, keyless: bool) -> ConnectOptions {
+    ConnectOptions {
+        secret_key: args
+            .secret_key
+            .as_ref()
+            .map(|s| SecretKey::new(s.0.clone())),
+        secret_key_file: args.secret_key_file.clone(),
+        api_url: args.api_url.clone(),
+        emulator: args.emulator,
+        keyless,
+        user_agent: concat!("clerk-mcp/", env!("CARGO_PKG_VERSION")).into(),
+    }
+}
+
 async fn run(args: Args) -> ExitCode {
     if let Some(
         cmd @ (Cmd::Install { .. }
@@ -503,17 +518,7 @@ async fn run(args: Args) -> ExitCode {
         return install_command(&args, cmd);
     }
     if let Some(Cmd::Doctor { url }) = &args.command {
-        let options = ConnectOptions {
-            secret_key: args
-                .secret_key
-                .as_ref()
-                .map(|s| SecretKey::new(s.0.clone())),
-            secret_key_file: args.secret_key_file.clone(),
-            api_url: args.api_url.clone(),
-            emulator: args.emulator,
-            keyless: false,
-            user_agent: concat!("clerk-mcp/", env!("CARGO_PKG_VERSION")).into(),
-        };
+        let options = connect_options(&args, false);
         let tools = ToolkitOptions {
             tools: args.tools.clone(),
             read_only: args.read_only,
@@ -559,19 +564,7 @@ async fn run(args: Args) -> ExitCode {
     let pipeline = pipeline
         .with_call_timeout((args.call_timeout > 0).then(|| Duration::from_secs(args.call_timeout)));
     let public = args.http.is_some() && args.mode == Mode::Public;
-    let connection = match connect(&ConnectOptions {
-        secret_key: args
-            .secret_key
-            .as_ref()
-            .map(|s| SecretKey::new(s.0.clone())),
-        secret_key_file: args.secret_key_file.clone(),
-        api_url: args.api_url.clone(),
-        emulator: args.emulator,
-        keyless: public,
-        user_agent: concat!("clerk-mcp/", env!("CARGO_PKG_VERSION")).into(),
-    })
-    .await
-    {
+    let connection = match connect(&connect_options(&args, public)).await {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
