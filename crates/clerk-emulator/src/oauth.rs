@@ -40,8 +40,6 @@ use crate::req::Fields;
 use crate::server::Shared;
 use crate::state::{MachineCredential, OAuthClient, OAuthToken, State, now_ms};
 
-const SIGNING_KEY_PEM: &str = include_str!("oauth_signing_key.pem");
-const SIGNING_JWK: &str = include_str!("oauth_signing_key.jwk");
 /// The `kid` of the emulator's signing key.
 pub const SIGNING_KID: &str = "ins_emulator_oauth_1";
 /// Scopes the emulator grants.
@@ -126,30 +124,45 @@ fn random_token(prefix: &str, len: usize) -> String {
     format!("{prefix}{body}")
 }
 
-fn encoding_key() -> &'static EncodingKey {
-    static KEY: OnceLock<EncodingKey> = OnceLock::new();
+/// The key that signs JWT access tokens: made once per process, on the first use, and never
+/// written anywhere (only its public half is published, in the JWKS).
+struct SigningKey {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    jwk: Value,
+}
+
+fn signing_key() -> &'static SigningKey {
+    static KEY: OnceLock<SigningKey> = OnceLock::new();
     KEY.get_or_init(|| {
-        EncodingKey::from_rsa_pem(SIGNING_KEY_PEM.as_bytes())
-            .expect("the emulator's signing key is a valid RSA PEM")
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        use rsa::traits::PublicKeyParts;
+        let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+            .expect("the operating system provides randomness for an RSA key");
+        let der = private
+            .to_pkcs1_der()
+            .expect("a fresh RSA key encodes as PKCS#1");
+        let b64 = |bytes: Vec<u8>| data_encoding::BASE64URL_NOPAD.encode(&bytes);
+        let (n, e) = (b64(private.n().to_bytes_be()), b64(private.e().to_bytes_be()));
+        SigningKey {
+            encoding: EncodingKey::from_rsa_der(der.as_bytes()),
+            decoding: DecodingKey::from_rsa_components(&n, &e).expect("valid RSA components"),
+            jwk: json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": SIGNING_KID, "n": n, "e": e}),
+        }
     })
 }
 
+fn encoding_key() -> &'static EncodingKey {
+    &signing_key().encoding
+}
+
 fn decoding_key() -> &'static DecodingKey {
-    static KEY: OnceLock<DecodingKey> = OnceLock::new();
-    KEY.get_or_init(|| {
-        let jwk: Value = serde_json::from_str(SIGNING_JWK).expect("valid JWK");
-        DecodingKey::from_rsa_components(
-            jwk["n"].as_str().unwrap_or_default(),
-            jwk["e"].as_str().unwrap_or_default(),
-        )
-        .expect("valid RSA components")
-    })
+    &signing_key().decoding
 }
 
 /// The public key set.
 pub fn jwks() -> Value {
-    let jwk: Value = serde_json::from_str(SIGNING_JWK).expect("valid JWK");
-    json!({ "keys": [jwk] })
+    json!({ "keys": [signing_key().jwk.clone()] })
 }
 
 /// The issuer: this emulator's origin, as the client addressed it.

@@ -21,8 +21,8 @@ pub const CLIENTS: &[&str] = &[
     "gemini",
 ];
 
-/// What the entry runs.
-#[derive(Debug, Clone)]
+/// What the entry runs. Its `Debug` leaves out the environment's values (the key).
+#[derive(Clone)]
 pub enum Target {
     /// This binary over stdio, with these arguments and environment.
     Stdio {
@@ -38,6 +38,25 @@ pub enum Target {
         /// Its URL.
         url: String,
     },
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Stdio { command, args, env } => f
+                .debug_struct("Stdio")
+                .field("command", command)
+                .field("args", args)
+                .field(
+                    "env",
+                    &env.keys()
+                        .map(|k| format!("{k}=[REDACTED]"))
+                        .collect::<Vec<_>>(),
+                )
+                .finish(),
+            Target::Http { url } => f.debug_struct("Http").field("url", url).finish(),
+        }
+    }
 }
 
 fn home() -> Result<PathBuf, String> {
@@ -323,4 +342,25 @@ pub fn has_entry(client: &str, path: &Path, name: &str) -> Result<bool, String> 
     let root = parse_json(path, text.as_deref())?;
     let (key, _) = json_entry(client, &Target::Http { url: String::new() });
     Ok(root.get(key).and_then(|s| s.get(name)).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_not_in_debug() {
+        let mut env = Map::new();
+        env.insert("CLERK_SECRET_KEY".into(), json!("sk_test_debugLeakCheck1"));
+        let t = Target::Stdio {
+            command: "clerk-mcp".into(),
+            args: vec!["--read-only".into()],
+            env,
+        };
+        let d = format!("{t:?}");
+        assert!(
+            !d.contains("debugLeakCheck") && d.contains("CLERK_SECRET_KEY=[REDACTED]"),
+            "{d}"
+        );
+    }
 }

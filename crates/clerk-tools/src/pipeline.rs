@@ -154,6 +154,9 @@ impl Pipeline {
     /// before [`Pipeline::definitions_for`] / [`Pipeline::visible_indices`]. [`Pipeline::call`]
     /// does it itself.
     pub async fn prepare(&self, ctx: &mut ToolContext) -> Result<(), ToolError> {
+        if !self.policy.prepares() {
+            return Ok(());
+        }
         self.policy.prepare(ctx).await
     }
 
@@ -198,7 +201,7 @@ impl Pipeline {
         // The policy's look-up of the caller (memberships), unless the front-end did it.
         let mut prepared = None;
         let mut preparation_failed = None;
-        if ctx.memberships.is_none() {
+        if self.policy.prepares() && ctx.memberships.is_none() {
             let mut c = ctx.clone();
             match self.policy.prepare(&mut c).await {
                 Ok(()) => prepared = Some(c),

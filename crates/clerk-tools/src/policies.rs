@@ -140,6 +140,10 @@ impl Policy for SelfPolicy {
         "self"
     }
 
+    fn prepares(&self) -> bool {
+        true
+    }
+
     fn prepare<'a>(&'a self, ctx: &'a mut ToolContext) -> BoxFuture<'a, Result<(), ToolError>> {
         Box::pin(async move {
             if let Some(user) = ctx.caller.as_ref().map(|c| c.user_id.clone()) {
@@ -267,6 +271,10 @@ impl OperatorsPolicy {
 impl Policy for OperatorsPolicy {
     fn name(&self) -> &'static str {
         "operators"
+    }
+
+    fn prepares(&self) -> bool {
+        true
     }
 
     fn prepare<'a>(&'a self, ctx: &'a mut ToolContext) -> BoxFuture<'a, Result<(), ToolError>> {

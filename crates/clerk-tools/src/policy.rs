@@ -60,6 +60,12 @@ pub trait Policy: Send + Sync + 'static {
         Box::pin(async { Ok(()) })
     }
 
+    /// Whether [`Policy::prepare`] does anything (so the pipeline skips it, and the copy of
+    /// the context it needs, on every call of a policy that does not). Default: false.
+    fn prepares(&self) -> bool {
+        false
+    }
+
     /// Whether `tool` is listed (and callable at all) for this context.
     fn visible(&self, tool: &dyn Tool, ctx: &ToolContext) -> bool;
 

@@ -416,7 +416,7 @@ fn audit_lines(path: &std::path::Path) -> Vec<Value> {
 
 #[tokio::test]
 async fn every_call_is_audited_writes_first_as_intent_and_no_line_holds_a_secret() {
-    let (_emu, client, _toolkit, user) = setup().await;
+    let (emu, client, _toolkit, user) = setup().await;
     let id = user["id"].as_str().unwrap();
     let dir = std::env::temp_dir().join(format!("clerk-audit-{}", fastrand::u64(..)));
     std::fs::create_dir_all(&dir).unwrap();
@@ -496,7 +496,7 @@ async fn every_call_is_audited_writes_first_as_intent_and_no_line_holds_a_secret
         "a password reached the audit log"
     );
     assert!(
-        !text.contains(client_key(&client)),
+        !text.contains(emu.secret_key()),
         "the key reached the audit log"
     );
     assert!(
@@ -510,11 +510,6 @@ async fn every_call_is_audited_writes_first_as_intent_and_no_line_holds_a_secret
         assert_eq!(mode & 0o077, 0, "the audit log is readable by others");
     }
     std::fs::remove_dir_all(&dir).ok();
-}
-
-fn client_key(_client: &Client) -> &'static str {
-    // The emulator's default key.
-    "sk_test_emulator"
 }
 
 #[tokio::test]
