@@ -566,6 +566,16 @@ impl Client {
         decode(&bytes)
     }
 
+    /// Like [`Client::execute`] for endpoints that answer text (HTML), not JSON.
+    pub(crate) async fn execute_text(&self, req: &Request) -> Result<String> {
+        let bytes = self.execute_bytes(req).await?;
+        String::from_utf8(bytes).map_err(|e| Error::Decode {
+            type_name: "String",
+            path: String::new(),
+            message: format!("the answer is not UTF-8: {e}"),
+        })
+    }
+
     async fn execute_bytes(&self, req: &Request) -> Result<Vec<u8>> {
         if let Some(planned) = &self.planned
             && req.method != Method::GET
@@ -774,6 +784,13 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
             message: e.into_inner().to_string(),
         }
     })
+}
+
+/// A JSON request body.
+pub(crate) fn json_body<B: Serialize + ?Sized>(body: &B) -> Result<Body> {
+    serde_json::to_value(body)
+        .map(Body::Json)
+        .map_err(|e| Error::Config(format!("could not serialize the request body: {e}")))
 }
 
 /// One HTTP request, before authentication.

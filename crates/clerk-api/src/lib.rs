@@ -10,6 +10,14 @@
 //!   [`organization_invitations`], [`invitations`], [`sessions`], [`email_addresses`],
 //!   [`phone_numbers`]. Simple calls are async methods; calls with optional parameters are
 //!   builders ending in `.send()`.
+//! * The rest of the Backend API (JWT templates, OAuth applications, domains, allow- and
+//!   block-lists, redirect URLs, actor / sign-in / testing tokens, machines, M2M tokens and API
+//!   keys, roles, permissions and role sets, organization domains, enterprise connections,
+//!   directories, waitlist, webhooks, instance settings, billing, agent tasks, …) is generated
+//!   from the vendored spec by `clerk-api-codegen` into [`generated`], one module per spec tag,
+//!   re-exported at the crate root (`clerk_api::jwt_templates`, reached with
+//!   `client.jwt_templates()`). [`operations::OPERATIONS`] maps every one of the spec's 235
+//!   operationIds to its call: `clerk_api::operations::find("CreateJWTTemplate")`.
 //! * Every list returns a [`Page`] (`data` + `total_count`) whatever the wire shape, and has an
 //!   auto-paginating `.into_stream()`.
 //! * One error type, [`Error`], which keeps Clerk's whole error body (codes, messages,
@@ -40,7 +48,9 @@
 pub mod client;
 mod enums;
 pub mod error;
+pub mod generated;
 pub mod models;
+pub mod operations;
 pub mod pagination;
 mod query;
 
@@ -61,6 +71,8 @@ pub use client::{
     install_crypto_provider,
 };
 pub use error::{ApiError, ClerkErrorBody, ClerkErrorEntry, Error, Result};
+/// Generated resource modules (one per spec tag; see [`generated`]).
+pub use generated::*;
 pub use machine_auth::{ApiKey, CreateApiKey, Jwk, Jwks, M2mToken, OAuthAccessTokenInfo};
 pub use models::*;
 pub use pagination::{MAX_PAGE_SIZE, Page};

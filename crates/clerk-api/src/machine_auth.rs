@@ -193,7 +193,7 @@ pub struct CreateApiKey {
 /// Handler for API keys. Obtain one with [`Client::api_keys`].
 #[derive(Debug, Clone, Copy)]
 pub struct ApiKeys<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl ApiKeys<'_> {
@@ -265,7 +265,7 @@ pub struct M2mToken {
 /// Handler for M2M tokens. Obtain one with [`Client::m2m_tokens`].
 #[derive(Debug, Clone, Copy)]
 pub struct M2mTokens<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl M2mTokens<'_> {

@@ -50,6 +50,8 @@ use serde::Serialize;
 
 use crate::client::{Body, Client, FileUpload, Request, seg};
 use crate::error::Result;
+/// Generated operations of this tag (request bodies and builders).
+pub use crate::generated::organizations::*;
 use crate::models::{DeletedObject, Metadata, Organization};
 use crate::pagination::{ListRequest, array_filters, list_builder, scalar_filters};
 use crate::query::Query;
@@ -64,7 +66,7 @@ impl Client {
 /// Handler for organization operations. Obtain one with [`Client::organizations`].
 #[derive(Debug, Clone, Copy)]
 pub struct Organizations<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 /// `/organizations/{organization_id}{rest}`, with the id (or slug) validated and encoded.

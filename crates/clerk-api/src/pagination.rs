@@ -93,7 +93,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
                         "data" => {
                             data = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default())
                         }
-                        "total_count" => total = map.next_value::<Option<u64>>()?,
+                        // An integer, though the spec types some as `number`.
+                        "total_count" => {
+                            total = map
+                                .next_value::<Option<serde_json::Number>>()?
+                                .and_then(|n| n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)))
+                        }
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
                         }

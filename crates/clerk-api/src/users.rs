@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{Body, Client, FileUpload, Request, seg};
 use crate::error::{Error, Result};
+/// Generated operations of this tag (request bodies and builders).
+pub use crate::generated::users::*;
 use crate::models::{
     DeletedObject, Extra, Metadata, OAuthAccessToken, OrganizationInvitation,
     OrganizationMembership, TrustedDevice, User, VerifyResult,
@@ -37,7 +39,7 @@ impl Client {
 /// Handler for user operations. Obtain one with [`Client::users`].
 #[derive(Debug, Clone, Copy)]
 pub struct Users<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 pub(crate) fn user_path(user_id: &str, rest: &str) -> Result<String> {

@@ -20,6 +20,9 @@ pub use organization::*;
 pub use session::*;
 pub use user::*;
 
+/// Models generated from the spec for the generated operations.
+pub use crate::generated::models::*;
+
 /// Public, private or unsafe metadata: a free-form JSON object.
 pub type Metadata = serde_json::Map<String, serde_json::Value>;
 

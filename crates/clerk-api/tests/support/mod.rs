@@ -92,7 +92,7 @@ fn synth(schema: &Value, depth: usize) -> Value {
     if let Some(ex) = schema.get("example") {
         return ex.clone();
     }
-    if depth > 6 {
+    if depth > 14 {
         return Value::Null;
     }
     for key in ["allOf", "oneOf", "anyOf"] {
@@ -186,4 +186,76 @@ pub fn clerk_error(code: &str, message: &str, long: &str) -> Value {
         "errors": [{"code": code, "message": message, "long_message": long, "meta": {}}],
         "clerk_trace_id": "trace_123"
     })
+}
+
+/// Which example of a response schema a test answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Every property filled (the spec's `example` where it has one).
+    Full,
+    /// Only required properties; nullable ones `null`, arrays empty.
+    Minimal,
+}
+
+/// An example response body for `METHOD path` in the given form.
+pub fn response_form(method: &str, path: &str, form: Form) -> Value {
+    let schema = response_schema(method, path);
+    match form {
+        Form::Full => synth(schema, 0),
+        Form::Minimal => minimal(schema, 0),
+    }
+}
+
+fn minimal(schema: &Value, depth: usize) -> Value {
+    let schema = resolve(schema);
+    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        return Value::Null;
+    }
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(list) = schema.get("allOf").and_then(Value::as_array) {
+        let mut out = Map::new();
+        for s in list {
+            if let Value::Object(m) = minimal(s, depth + 1) {
+                out.extend(m);
+            }
+        }
+        return Value::Object(out);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(first) = schema
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|l| l.first())
+        {
+            return minimal(first, depth + 1);
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        return e.first().cloned().unwrap_or(Value::Null);
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let mut out = Map::new();
+            for (k, v) in schema["properties"].as_object().unwrap() {
+                if required.contains(&k.as_str()) {
+                    out.insert(k.clone(), minimal(v, depth + 1));
+                }
+            }
+            Value::Object(out)
+        }
+        Some("object") => json!({}),
+        Some("array") => json!([]),
+        Some("string") => json!("x"),
+        Some("integer") => json!(0),
+        Some("number") => json!(0.0),
+        Some("boolean") => json!(false),
+        _ => Value::Null,
+    }
 }
