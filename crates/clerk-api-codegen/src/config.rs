@@ -294,3 +294,135 @@ pub const TEXT_RESPONSES: &[&str] = &["GetPublicInterstitial"];
 
 /// Spec schemas whose name is taken in Rust (`Client` is the SDK's client).
 pub const RENAMED_MODELS: &[(&str, &str)] = &[("Client", "ClientObject")];
+
+// ---- Tools (clerk-tools) ------------------------------------------------------------------
+
+/// The toolset (clerk-tools `Category`) of the tools over each tag's operations.
+pub const TAG_TOOLSETS: &[(&str, &str)] = &[
+    ("API Keys", "Machines"),
+    ("Actor Tokens", "Security"),
+    ("Admin Portal Link Tokens", "Enterprise"),
+    ("Agent Tasks", "Agents"),
+    ("Allow-list / Block-list", "Security"),
+    ("Beta Features", "Instance"),
+    ("Billing", "Billing"),
+    ("Clients", "Clients"),
+    ("Directories", "Enterprise"),
+    ("Domains", "Instance"),
+    ("Email Addresses", "Identifiers"),
+    ("Enterprise Connections", "Enterprise"),
+    ("Instance Settings", "Instance"),
+    ("JWKS", "Jwt"),
+    ("JWT Templates", "Jwt"),
+    ("M2M Tokens", "Machines"),
+    ("Machines", "Machines"),
+    ("OAuth Access Tokens", "Oauth"),
+    ("OAuth Applications", "Oauth"),
+    ("Organization Domains", "Enterprise"),
+    ("Organization Permissions", "Roles"),
+    ("Organization Roles", "Roles"),
+    ("Organizations", "Billing"),
+    ("Phone Numbers", "Identifiers"),
+    ("Proxy Checks", "Instance"),
+    ("Redirect URLs", "Instance"),
+    ("Role Sets", "Roles"),
+    ("SCIM Directories", "Enterprise"),
+    ("Sessions", "Security"),
+    ("Sign Ups", "Clients"),
+    ("Sign-in Tokens", "Security"),
+    ("Testing Tokens", "Security"),
+    ("Users", "Billing"),
+    ("Waitlist Entries", "Waitlist"),
+    ("Webhooks", "Webhooks"),
+];
+
+/// Hand-written operations that no hand-written tool covers: generated tools call them through
+/// `Client::send_raw`, in these toolsets (a tag's default toolset when not listed here).
+pub const HAND_TOOLS: &[(&str, &str)] = &[
+    ("AttemptEmailAddressVerification", "Identifiers"),
+    ("CreateEmailAddress", "Identifiers"),
+    ("DeleteEmailAddress", "Identifiers"),
+    ("GetEmailAddress", "Identifiers"),
+    ("PrepareEmailAddressVerification", "Identifiers"),
+    ("ReplaceUserEmailAddress", "Identifiers"),
+    ("UpdateEmailAddress", "Identifiers"),
+    ("AttemptPhoneNumberVerification", "Identifiers"),
+    ("CreatePhoneNumber", "Identifiers"),
+    ("DeletePhoneNumber", "Identifiers"),
+    ("GetPhoneNumber", "Identifiers"),
+    ("PreparePhoneNumberVerification", "Identifiers"),
+    ("ReplaceUserPhoneNumber", "Identifiers"),
+    ("UpdatePhoneNumber", "Identifiers"),
+    ("UserPasskeyDelete", "Identifiers"),
+    ("UserWeb3WalletDelete", "Identifiers"),
+    ("DeleteExternalAccount", "Identifiers"),
+    ("DeleteBackupCode", "Security"),
+    ("DeleteTOTP", "Security"),
+    ("DisableMFA", "Security"),
+    ("RemoveUserPassword", "Security"),
+    ("SetUserPasswordCompromised", "Security"),
+    ("UnsetUserPasswordCompromised", "Security"),
+    ("VerifyPassword", "Security"),
+    ("VerifyTOTP", "Security"),
+    ("ListUserTrustedDevices", "Security"),
+    ("RevokeUserTrustedDevice", "Security"),
+    ("GetOAuthAccessToken", "Oauth"),
+    ("createSession", "Security"),
+    ("CreateSessionToken", "Security"),
+    ("CreateSessionTokenFromTemplate", "Security"),
+    ("RefreshSession", "Security"),
+    ("createApiKey", "Machines"),
+    ("revokeApiKey", "Machines"),
+    ("verifyApiKey", "Machines"),
+    ("revokeM2MToken", "Machines"),
+    ("verifyM2MToken", "Machines"),
+    ("verifyOAuthAccessToken", "Oauth"),
+    ("GetJWKS", "Jwt"),
+];
+
+/// Operations an agent has no business calling, so no tool serves them (the README says why).
+pub const NO_TOOL: &[(&str, &str)] = &[
+    (
+        "GetPublicInterstitial",
+        "serves the HTML page Clerk's front-end SDKs load",
+    ),
+    ("UploadOAuthApplicationLogo", "a multipart file upload"),
+];
+
+/// Generated tools whose risk class is `credentials`: they create or reveal tokens, keys,
+/// secrets or sign-in links.
+pub const CREDENTIAL_TOOLS: &[&str] = &[
+    "CreateActorToken",
+    "CreateSignInToken",
+    "CreateTestingToken",
+    "createM2MToken",
+    "createApiKey",
+    "getApiKeySecret",
+    "CreateMachine",
+    "GetMachineSecretKey",
+    "RotateMachineSecretKey",
+    "CreateOAuthApplication",
+    "RotateOAuthApplicationSecret",
+    "RotateDirectoryAPIKey",
+    "RotateSCIMDirectoryAPIKey",
+    "CreateSCIMDirectory",
+    "CreateDirectory",
+    "CreateAdminPortalLinkToken",
+    "GenerateSvixAuthURL",
+    "CreateAgentTask",
+    "createSession",
+    "CreateSessionToken",
+    "CreateSessionTokenFromTemplate",
+    "RefreshSession",
+    "GetOAuthAccessToken",
+];
+
+/// Tags whose changes are instance-wide settings (risk class `instance`).
+pub const INSTANCE_TAGS: &[&str] = &[
+    "Instance Settings",
+    "Beta Features",
+    "Domains",
+    "Redirect URLs",
+    "Webhooks",
+    "JWT Templates",
+];

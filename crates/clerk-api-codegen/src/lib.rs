@@ -20,6 +20,7 @@
 pub mod config;
 mod names;
 mod rust;
+mod tools;
 
 use std::collections::BTreeMap;
 use std::path::Path;

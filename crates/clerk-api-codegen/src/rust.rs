@@ -50,6 +50,56 @@ struct Gen<'s> {
     taken: BTreeSet<String>,
     /// Inline schemas already given a type (by their JSON text): the same shape is one type.
     inline: HashMap<String, Ty>,
+    /// What the tools generator needs of each generated operation.
+    sdk: HashMap<String, SdkFacts>,
+}
+
+/// How the SDK serves a generated operation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SdkFacts {
+    /// The request body type (`None`: no JSON object body).
+    pub body_type: Option<String>,
+    /// The body is a JSON array of this type's items.
+    pub body_array: bool,
+    /// `Plain`, `Builder` or `List`.
+    pub shape: Shape,
+    /// The builder constructor returns a `Result`.
+    pub fallible: bool,
+    /// The response is a `Page`.
+    pub page: bool,
+    /// The response type.
+    pub response: String,
+}
+
+/// The call shape of an SDK method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// An async method.
+    #[default]
+    Plain,
+    /// A builder with query setters and `.send()`.
+    Builder,
+    /// A paged list builder.
+    List,
+}
+
+/// An operation as the tools generator sees it.
+pub(crate) struct OpInfo<'s> {
+    pub spec: SpecOperation,
+    pub op: &'s Value,
+    pub generated: bool,
+    pub accessor: String,
+    pub sdk_method: String,
+    pub sdk: SdkFacts,
+    /// (wire name, schema, description, required)
+    pub path_params: Vec<(String, Value, String)>,
+    pub query: Vec<(String, Value, String, bool)>,
+    /// Body properties: (wire name, schema, description, required).
+    pub body: Vec<(String, Value, String, bool)>,
+    pub body_is_array: bool,
+    /// The response schema (resolved), if JSON.
+    pub response: Option<&'s Value>,
+    pub list_item: Option<&'s Value>,
 }
 
 /// One generated operation.
@@ -128,6 +178,7 @@ impl<'s> Gen<'s> {
             component_types,
             taken,
             inline: HashMap::new(),
+            sdk: HashMap::new(),
         }
     }
 
@@ -223,11 +274,136 @@ impl<'s> Gen<'s> {
             "crates/clerk-api/src/operations.rs".into(),
             operations_file(&table),
         );
+        let mut infos = Vec::new();
+        for o in &ops {
+            let generated_op = !hand.contains_key(o.operation_id.as_str());
+            let wanted = if generated_op {
+                !config::NO_TOOL.iter().any(|(id, _)| *id == o.operation_id)
+            } else {
+                config::HAND_TOOLS
+                    .iter()
+                    .any(|(id, _)| *id == o.operation_id)
+            };
+            if !wanted {
+                continue;
+            }
+            let (accessor, sdk_method) = if generated_op {
+                let g = generated
+                    .iter()
+                    .find(|g| g.spec.operation_id == o.operation_id)
+                    .expect("generated");
+                (g.tag.accessor.to_string(), g.method_name.clone())
+            } else {
+                (String::new(), String::new())
+            };
+            infos.push(self.op_info(o, generated_op, accessor, sdk_method));
+        }
+        let (tools_code, tools_tests) = crate::tools::generate(&infos)?;
+        self.files.insert(
+            "crates/clerk-tools/src/tools/generated.rs".into(),
+            tools_code,
+        );
+        self.files.insert(
+            "crates/clerk-tools/tests/generated_tools.rs".into(),
+            tools_tests,
+        );
         self.files.insert(
             "crates/clerk-api/tests/operations.rs".into(),
             tests_file(&modules, &tests),
         );
         Ok(())
+    }
+
+    fn op_info(
+        &self,
+        o: &SpecOperation,
+        generated: bool,
+        accessor: String,
+        sdk_method: String,
+    ) -> OpInfo<'s> {
+        let op = &self.spec["paths"][&o.path][o.method.to_lowercase()];
+        let tag = config::TAGS
+            .iter()
+            .find(|t| t.tag == o.tag)
+            .unwrap_or(&config::TAGS[0]);
+        let fake = Op {
+            spec: o.clone(),
+            op,
+            tag,
+            method_name: String::new(),
+        };
+        let params = self.params(&fake);
+        let path_params = params
+            .iter()
+            .filter(|p| p.wire.starts_with("path:"))
+            .map(|p| {
+                (
+                    p.wire[5..].to_string(),
+                    p.schema.clone(),
+                    p.description.clone(),
+                )
+            })
+            .collect();
+        let query = params
+            .iter()
+            .filter(|p| p.wire.starts_with("query:"))
+            .map(|p| {
+                (
+                    p.wire[6..].to_string(),
+                    p.schema.clone(),
+                    p.description.clone(),
+                    p.required,
+                )
+            })
+            .collect();
+        let body = op.get("requestBody").map(|b| self.resolve(b));
+        let content = body.and_then(|b| b["content"].as_object());
+        let schema = content
+            .and_then(|c| c.get("application/json"))
+            .map(|c| self.resolve(&c["schema"]));
+        let mut props = Vec::new();
+        let mut body_is_array = false;
+        if let Some(schema) = schema {
+            if schema["type"] == "array" {
+                body_is_array = true;
+            } else {
+                let mut list = Vec::new();
+                let mut required = BTreeSet::new();
+                self.collect(schema, &mut list, &mut required);
+                for (wire, v) in list {
+                    let r = self.resolve(v);
+                    let desc = r["description"]
+                        .as_str()
+                        .or(v["description"].as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    props.push((wire.clone(), r.clone(), desc, required.contains(&wire)));
+                }
+            }
+        }
+        let (response, json) = self.response(&fake);
+        let response = if json {
+            response.map(|r| self.resolve(r))
+        } else {
+            None
+        };
+        let list_item = response
+            .and_then(|r| self.list_item(r))
+            .map(|i| self.resolve(i));
+        OpInfo {
+            spec: o.clone(),
+            op,
+            generated,
+            accessor,
+            sdk_method,
+            sdk: self.sdk.get(&o.operation_id).cloned().unwrap_or_default(),
+            path_params,
+            query,
+            body: props,
+            body_is_array,
+            response,
+            list_item,
+        }
     }
 
     fn params(&self, op: &Op<'s>) -> Vec<Param> {
@@ -347,6 +523,8 @@ impl<'s> Gen<'s> {
         let mut test_body_arg = String::new();
         let mut test_body_match = String::new();
         let mut body_type_code = String::new();
+        let mut body_type_name: Option<String> = None;
+        let mut body_array = false;
         if multipart {
             body_arg = "file: FileUpload, ".into();
             body_expr = "Body::File(file)".into();
@@ -356,6 +534,8 @@ impl<'s> Gen<'s> {
             if schema["type"] == "array" {
                 let item = self.ty(&schema["items"], &format!("{pascal_id}Item"), false);
                 body_arg = format!("body: &[{}], ", item.rust);
+                body_array = true;
+                body_type_name = Some(item.rust.clone());
                 body_expr = "json_body(body)?".into();
                 test_body_arg = "&[], ".into();
                 test_body_match = ".and(wiremock::matchers::body_json(json!([])))".into();
@@ -377,6 +557,7 @@ impl<'s> Gen<'s> {
                     ),
                 );
                 body_type_code = code;
+                body_type_name = Some(name.clone());
                 body_arg = format!("body: &{name}, ");
                 body_expr = "json_body(body)?".into();
                 let mut init = String::new();
@@ -403,7 +584,7 @@ impl<'s> Gen<'s> {
         let has_limit = query.iter().any(|p| p.wire == "query:limit");
         let resp_ty = match resp_schema {
             _ if !resp_json => "String".to_string(),
-            None => "()".to_string(),
+            None => "NoContent".to_string(),
             // Lists without paging still answer a page (either wire shape).
             Some(_) if list_item.is_some() => {
                 let item = list_item.expect("checked");
@@ -567,6 +748,25 @@ impl<'s> Gen<'s> {
             };
             let _ = builder;
         }
+
+        let shape = if query.is_empty() {
+            Shape::Plain
+        } else if list_item.is_some() && has_limit {
+            Shape::List
+        } else {
+            Shape::Builder
+        };
+        self.sdk.insert(
+            id.clone(),
+            SdkFacts {
+                body_type: body_type_name.clone(),
+                body_array,
+                shape,
+                fallible: shape == Shape::Builder && (!seg_args.is_empty() || !body_arg.is_empty()),
+                page: resp_ty.starts_with("Page<"),
+                response: resp_ty.clone(),
+            },
+        );
 
         // The test.
         let query_pairs: String = test_query

@@ -859,6 +859,18 @@ impl FileUpload {
     }
 }
 
+/// Validates and percent-encodes one path segment taken from the caller (an id or a slug), for
+/// [`Client::send_raw`] paths: `field` names it in the error; a field ending in `_id` (except
+/// `organization_id`, which also takes a slug) must look like a Clerk id.
+///
+/// ```
+/// assert_eq!(clerk_api::client::path_segment("user_id", "user_2abc").unwrap(), "user_2abc");
+/// assert!(clerk_api::client::path_segment("user_id", "../count").is_err());
+/// ```
+pub fn path_segment(field: &'static str, value: &str) -> Result<String> {
+    seg(field, value)
+}
+
 /// Validates and percent-encodes one path segment taken from the caller (an id or a slug).
 pub(crate) fn seg(field: &'static str, value: &str) -> Result<String> {
     let v = value.trim();

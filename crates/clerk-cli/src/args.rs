@@ -22,6 +22,12 @@ pub struct Global {
     )]
     pub tools: Vec<String>,
 
+    /// Toolsets to offer (users, organizations, invitations, sessions, identifiers, security,
+    /// instance, oauth, jwt, machines, roles, enterprise, waitlist, webhooks, billing, agents,
+    /// clients). Default: all of them.
+    #[arg(long = "toolsets", value_name = "TOOLSET", action = ArgAction::Append, global = true)]
+    pub toolsets: Vec<String>,
+
     /// Only offer read-only tools (wins over --tools).
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -178,6 +184,8 @@ pub struct ServeArgs {
 pub struct Prescan {
     /// `--tools` patterns.
     pub tools: Vec<String>,
+    /// `--toolsets`.
+    pub toolsets: Vec<String>,
     /// `--read-only`.
     pub read_only: bool,
     /// `--max-risk`.
@@ -189,6 +197,7 @@ pub struct Prescan {
 /// Global flags that take a value (their value is not a subcommand name).
 const VALUE_LONGS: &[&str] = &[
     "tools",
+    "toolsets",
     "api-url",
     "secret-key",
     "secret-key-file",
@@ -222,6 +231,8 @@ pub fn prescan(argv: &[OsString]) -> Prescan {
                 let value = inline.or_else(|| tokens.next().map(|t| t.into_owned()));
                 if name == "tools" {
                     out.tools.extend(value);
+                } else if name == "toolsets" {
+                    out.toolsets.extend(value);
                 } else if name == "max-risk" {
                     out.max_risk = value.and_then(|v| v.parse().ok());
                 }

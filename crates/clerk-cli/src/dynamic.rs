@@ -45,13 +45,7 @@ pub fn category(name: &str) -> Option<Category> {
 }
 
 fn category_about(category: Category) -> &'static str {
-    match category {
-        Category::Users => "Users, their metadata, bans and locks",
-        Category::Organizations => "Organizations, memberships and organization invitations",
-        Category::Invitations => "Application invitations",
-        Category::Sessions => "Sessions",
-        _ => "Tools",
-    }
+    category.description()
 }
 
 /// Which tool subcommands get their flags built (building every flag of every tool is only

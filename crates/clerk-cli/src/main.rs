@@ -96,6 +96,7 @@ fn scoped_toolkit(scan: &args::Prescan) -> Result<Toolkit, Failure> {
     let placeholder = clerk_api::Client::new("sk_unused").map_err(Failure::runtime)?;
     let options = ToolkitOptions {
         tools: scan.tools.clone(),
+        toolsets: cli_toolsets(&scan.toolsets),
         read_only: scan.read_only,
         max_risk: scan.max_risk,
         ..Default::default()
@@ -273,6 +274,7 @@ async fn call_tool(
     let connection = connect::connect(global).await?;
     let options = ToolkitOptions {
         tools: global.tools.clone(),
+        toolsets: cli_toolsets(&global.toolsets),
         read_only: global.read_only,
         allow_private_metadata: global.allow_private_metadata,
         ..Default::default()
@@ -405,4 +407,13 @@ fn list_tools(toolkit: &Toolkit, json: bool) -> Result<(), Failure> {
     }
     writeln!(out, "{table}")?;
     Ok(())
+}
+
+/// A command line has no context to save: every toolset unless `--toolsets` narrows it.
+fn cli_toolsets(given: &[String]) -> Vec<String> {
+    if given.is_empty() {
+        vec!["all".into()]
+    } else {
+        given.to_vec()
+    }
 }

@@ -85,6 +85,17 @@ struct Args {
     #[arg(long, global = true)]
     read_only: bool,
 
+    /// Toolsets to serve: users, organizations, invitations, sessions (the default core),
+    /// identifiers, security, instance, oauth, jwt, machines, roles, enterprise, waitlist,
+    /// webhooks, billing, agents, clients; or `all`. Repeatable; also comma-separated.
+    #[arg(long = "toolsets", num_args = 1.., value_name = "TOOLSET", global = true)]
+    toolsets: Vec<String>,
+
+    /// Dynamic mode: list three meta-tools (search, describe, call) instead of every tool, so
+    /// the whole catalogue costs ~2 KB of context. Calls take the same checks as direct ones.
+    #[arg(long, global = true)]
+    dynamic: bool,
+
     /// Keep private_metadata in results (removed everywhere by default).
     #[arg(long)]
     allow_private_metadata: bool,
@@ -321,6 +332,13 @@ fn install_command(args: &Args, cmd: &Cmd) -> ExitCode {
                         a.push("--tools".into());
                         a.push(t.clone());
                     }
+                    for t in &args.toolsets {
+                        a.push("--toolsets".into());
+                        a.push(t.clone());
+                    }
+                    if args.dynamic {
+                        a.push("--dynamic".into());
+                    }
                     if args.read_only {
                         a.push("--read-only".into());
                     }
@@ -521,6 +539,7 @@ async fn run(args: Args) -> ExitCode {
         let options = connect_options(&args, false);
         let tools = ToolkitOptions {
             tools: args.tools.clone(),
+            toolsets: args.toolsets.clone(),
             read_only: args.read_only,
             max_risk: args.max_risk,
             ..Default::default()
@@ -534,6 +553,7 @@ async fn run(args: Args) -> ExitCode {
     let signed_in = args.http.is_some() && args.auth == AuthKind::Clerk;
     let options = ToolkitOptions {
         tools: args.tools.clone(),
+        toolsets: args.toolsets.clone(),
         read_only: args.read_only,
         allow_private_metadata: args.allow_private_metadata,
         // With signed-in callers the policy decides what each argument may name.
@@ -562,7 +582,8 @@ async fn run(args: Args) -> ExitCode {
         Err(e) => return fail(e),
     };
     let pipeline = pipeline
-        .with_call_timeout((args.call_timeout > 0).then(|| Duration::from_secs(args.call_timeout)));
+        .with_call_timeout((args.call_timeout > 0).then(|| Duration::from_secs(args.call_timeout)))
+        .with_dynamic(args.dynamic);
     let public = args.http.is_some() && args.mode == Mode::Public;
     let connection = match connect(&connect_options(&args, public)).await {
         Ok(c) => c,

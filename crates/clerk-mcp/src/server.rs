@@ -74,9 +74,13 @@ impl ClerkServer {
     }
 
     fn build(pipeline: Pipeline, contexts: Contexts) -> Self {
-        let tools = pipeline
-            .registry()
-            .definitions()
+        // Dynamic mode lists the meta-tools only (see clerk_tools::dynamic).
+        let definitions = if pipeline.is_dynamic() {
+            clerk_tools::dynamic::definitions()
+        } else {
+            pipeline.registry().definitions().to_vec()
+        };
+        let tools = definitions
             .iter()
             .map(|d| {
                 serde_json::from_value::<Tool>(d.clone())
@@ -137,6 +141,9 @@ impl ClerkServer {
     }
 
     fn visible_tools(&self, ctx: &ToolContext) -> Vec<Tool> {
+        if self.pipeline.is_dynamic() {
+            return self.tools.to_vec();
+        }
         self.pipeline
             .visible_indices(ctx)
             .into_iter()

@@ -44,6 +44,7 @@ pub mod confirm;
 pub mod connect;
 mod context;
 pub mod dry_run;
+pub mod dynamic;
 mod error;
 pub mod event;
 pub mod function_calling;

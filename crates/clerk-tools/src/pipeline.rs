@@ -55,6 +55,7 @@ pub struct Pipeline {
     confirmations: Arc<Confirmations>,
     audit: Vec<AuditLog>,
     budgets: Arc<Budgets>,
+    dynamic: bool,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -82,7 +83,21 @@ impl Pipeline {
             confirmations: Arc::new(Confirmations::new(ConfirmKey::random())),
             audit: Vec::new(),
             budgets: Arc::new(Budgets::new(Vec::new())),
+            dynamic: false,
         }
+    }
+
+    /// Dynamic mode (see [`crate::dynamic`]): [`Pipeline::definitions_for`] offers three
+    /// meta-tools (search, describe, call) instead of every tool, and calls through
+    /// `callClerkTool` take exactly the path of a direct call.
+    pub fn with_dynamic(mut self, dynamic: bool) -> Self {
+        self.dynamic = dynamic;
+        self
+    }
+
+    /// Whether dynamic mode is on.
+    pub fn is_dynamic(&self) -> bool {
+        self.dynamic
     }
 
     /// Sets the budgets (see [`crate::budget`]); replaces any set before.
@@ -180,6 +195,9 @@ impl Pipeline {
 
     /// The definitions ([`Tool::definition`]) visible to this context, in order.
     pub fn definitions_for(&self, ctx: &ToolContext) -> Vec<Value> {
+        if self.dynamic {
+            return crate::dynamic::definitions();
+        }
         let all = self.registry.definitions();
         self.visible_indices(ctx)
             .into_iter()
@@ -190,6 +208,38 @@ impl Pipeline {
     /// Calls a tool: the whole pipeline (see the module docs). Exactly one [`CallEvent`] is
     /// recorded before this returns.
     pub async fn call(
+        &self,
+        ctx: &ToolContext,
+        name: &str,
+        args: Option<JsonObject>,
+    ) -> Result<Value, CallError> {
+        if self.dynamic {
+            match name {
+                crate::dynamic::CALL => {
+                    let (inner, inner_args) =
+                        crate::dynamic::unwrap_call(args.unwrap_or_default())?;
+                    return self.call_tool(ctx, &inner, inner_args).await;
+                }
+                crate::dynamic::SEARCH | crate::dynamic::DESCRIBE => {
+                    let mut c = ctx.clone();
+                    if self.policy.prepares() && c.memberships.is_none() {
+                        self.policy.prepare(&mut c).await?;
+                    }
+                    let args = args.unwrap_or_default();
+                    return if name == crate::dynamic::SEARCH {
+                        crate::dynamic::search(self, &c, args)
+                    } else {
+                        crate::dynamic::describe(self, &c, args)
+                    };
+                }
+                _ => {}
+            }
+        }
+        self.call_tool(ctx, name, args).await
+    }
+
+    /// The pipeline for one named tool.
+    async fn call_tool(
         &self,
         ctx: &ToolContext,
         name: &str,

@@ -27,6 +27,11 @@ pub struct ToolkitOptions {
     /// tool name. Several may be given (also comma- or space-separated in one string). Empty
     /// means every tool.
     pub tools: Vec<String>,
+    /// Toolsets to serve (see [`Category`]): names such as `users`, `jwt`, `machines`, or
+    /// `all`. Empty means [`Category::CORE`] (users, organizations, invitations, sessions) when
+    /// no `tools` pattern is given, and every toolset when one is (so `--tools jwt.*` works
+    /// alone). `tools` patterns then narrow the selected toolsets.
+    pub toolsets: Vec<String>,
     /// Keep only read-only tools. Wins over `tools`.
     pub read_only: bool,
     /// Keep `private_metadata` in results (removed everywhere by default).
@@ -57,6 +62,7 @@ impl Default for ToolkitOptions {
     fn default() -> Self {
         ToolkitOptions {
             tools: Vec::new(),
+            toolsets: Vec::new(),
             read_only: false,
             allow_private_metadata: false,
             pin_to_caller: true,
@@ -70,9 +76,12 @@ impl Default for ToolkitOptions {
 /// A `--tools` pattern that matched no tool.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "--tools pattern `{pattern}` matches no tool. Use `*`, a category ({categories}), `category.*`, `category.toolName`, a glob such as `users.get*`, or a risk class such as `risk:read`"
+    "{flag} `{pattern}` matches no tool. Use {}",
+    if *flag == "--toolsets" { format!("`all` or toolsets from: {categories}") } else { format!("`*`, a toolset ({categories}), `toolset.*`, `toolset.toolName`, a glob such as `users.get*`, or a risk class such as `risk:read`") }
 )]
 pub struct ScopeError {
+    /// The flag: `--tools` or `--toolsets`.
+    pub flag: &'static str,
     /// The pattern.
     pub pattern: String,
     /// The categories, comma-separated.
@@ -120,12 +129,14 @@ impl Registry {
         tools: Vec<Arc<dyn Tool>>,
         options: ToolkitOptions,
     ) -> Result<Self, ScopeError> {
+        let toolsets = toolsets(&options)?;
         let selected = select(&tools, &options.tools)?;
         let mut index = HashMap::with_capacity(tools.len());
         let mut kept: Vec<Arc<dyn Tool>> = Vec::with_capacity(tools.len());
         for (tool, keep) in tools.into_iter().zip(selected) {
             let too_risky = options.max_risk.is_some_and(|max| tool.risk() > max);
-            if !keep || too_risky || (options.read_only && !tool.is_read_only()) {
+            let in_toolset = toolsets.contains(&tool.category());
+            if !keep || !in_toolset || too_risky || (options.read_only && !tool.is_read_only()) {
                 continue;
             }
             if index.contains_key(tool.name()) {
@@ -182,13 +193,13 @@ impl Registry {
                         if self.takes_dry_run(t.as_ref()) {
                             props.insert(
                                 DRY_RUN_ARG.into(),
-                                serde_json::json!({"type": "boolean", "description": "Preview only: change nothing"}),
+                                serde_json::json!({"type": "boolean", "description": "Preview; change nothing"}),
                             );
                         }
                         if self.takes_confirm(t.as_ref()) {
                             props.insert(
                                 CONFIRM_ARG.into(),
-                                serde_json::json!({"type": "string", "description": "After the user agreed: the code from the confirmation request"}),
+                                serde_json::json!({"type": "string", "description": "Code the user confirmed"}),
                             );
                         }
                     }
@@ -400,6 +411,7 @@ fn select(tools: &[Arc<dyn Tool>], patterns: &[String]) -> Result<Vec<bool>, Sco
         }
         if !any {
             return Err(ScopeError {
+                flag: "--tools",
                 pattern: pattern.to_string(),
                 categories: Category::ALL
                     .iter()
@@ -425,4 +437,44 @@ fn compile(pattern: &str) -> Option<globset::GlobMatcher> {
         .build()
         .ok()
         .map(|g| g.compile_matcher())
+}
+
+/// The toolsets `options` selects (see [`ToolkitOptions::toolsets`]).
+pub fn toolsets(options: &ToolkitOptions) -> Result<Vec<Category>, ScopeError> {
+    let names: Vec<&str> = options
+        .toolsets
+        .iter()
+        .flat_map(|s| s.split([',', ' ']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Ok(if options.tools.is_empty() {
+            Category::CORE.to_vec()
+        } else {
+            Category::ALL.to_vec()
+        });
+    }
+    let mut out = Vec::new();
+    for name in names {
+        if name == "all" || name == "*" {
+            return Ok(Category::ALL.to_vec());
+        }
+        match Category::parse(name) {
+            Some(c) if !out.contains(&c) => out.push(c),
+            Some(_) => {}
+            None => {
+                return Err(ScopeError {
+                    flag: "--toolsets",
+                    pattern: name.to_string(),
+                    categories: Category::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+        }
+    }
+    Ok(out)
 }

@@ -22,7 +22,8 @@ pub type JsonObject = Map<String, Value>;
 /// The `_meta` key of a tool definition that holds its [`Risk`] class.
 pub const RISK_META: &str = "clerk/risk";
 
-/// The group a tool belongs to; the first half of its qualified name (`users.getUser`).
+/// The toolset a tool belongs to; the first half of its qualified name (`users.getUser`).
+/// Toolsets are selected with `--toolsets` (default: [`Category::CORE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
@@ -35,25 +36,122 @@ pub enum Category {
     Invitations,
     /// Sessions.
     Sessions,
+    /// Email addresses, phone numbers, passkeys, Web3 wallets, external accounts.
+    Identifiers,
+    /// Allow- and block-lists; actor, sign-in, testing and session tokens; passwords and MFA.
+    Security,
+    /// Instance settings, domains, redirect URLs.
+    Instance,
+    /// OAuth applications and OAuth access tokens.
+    Oauth,
+    /// JWT templates and the instance's JWKS.
+    Jwt,
+    /// Machines, M2M tokens and API keys.
+    Machines,
+    /// Organization roles, permissions and role sets.
+    Roles,
+    /// Enterprise and SAML connections, directories, organization domains, admin portal links.
+    Enterprise,
+    /// The waitlist.
+    Waitlist,
+    /// Webhooks (Svix).
+    Webhooks,
+    /// Billing: plans, prices, subscriptions, statements, credits.
+    Billing,
+    /// Agent tasks.
+    Agents,
+    /// Browser clients and sign-up attempts.
+    Clients,
 }
 
 impl Category {
-    /// Every category, in display order.
+    /// Every toolset, in display order.
     pub const ALL: &'static [Category] = &[
+        Category::Users,
+        Category::Organizations,
+        Category::Invitations,
+        Category::Sessions,
+        Category::Identifiers,
+        Category::Security,
+        Category::Instance,
+        Category::Oauth,
+        Category::Jwt,
+        Category::Machines,
+        Category::Roles,
+        Category::Enterprise,
+        Category::Waitlist,
+        Category::Webhooks,
+        Category::Billing,
+        Category::Agents,
+        Category::Clients,
+    ];
+
+    /// The toolsets served when `--toolsets` is not given: the toolkit's core.
+    pub const CORE: &'static [Category] = &[
         Category::Users,
         Category::Organizations,
         Category::Invitations,
         Category::Sessions,
     ];
 
-    /// The category's name as used in `--tools` patterns.
+    /// The toolset's name as used in `--toolsets` and `--tools` patterns.
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Users => "users",
             Category::Organizations => "organizations",
             Category::Invitations => "invitations",
             Category::Sessions => "sessions",
+            Category::Identifiers => "identifiers",
+            Category::Security => "security",
+            Category::Instance => "instance",
+            Category::Oauth => "oauth",
+            Category::Jwt => "jwt",
+            Category::Machines => "machines",
+            Category::Roles => "roles",
+            Category::Enterprise => "enterprise",
+            Category::Waitlist => "waitlist",
+            Category::Webhooks => "webhooks",
+            Category::Billing => "billing",
+            Category::Agents => "agents",
+            Category::Clients => "clients",
         }
+    }
+
+    /// One line on what the toolset covers.
+    pub fn description(self) -> &'static str {
+        match self {
+            Category::Users => "Users, their metadata, bans and locks",
+            Category::Organizations => "Organizations, memberships and organization invitations",
+            Category::Invitations => "Application invitations",
+            Category::Sessions => "Sessions",
+            Category::Identifiers => {
+                "Email addresses, phone numbers, passkeys, Web3 wallets, external accounts"
+            }
+            Category::Security => {
+                "Allow/block lists; actor, sign-in, testing and session tokens; passwords and MFA"
+            }
+            Category::Instance => "Instance settings, domains, redirect URLs",
+            Category::Oauth => "OAuth applications and OAuth access tokens",
+            Category::Jwt => "JWT templates and the instance's JWKS",
+            Category::Machines => "Machines, M2M tokens and API keys",
+            Category::Roles => "Organization roles, permissions and role sets",
+            Category::Enterprise => {
+                "Enterprise/SAML connections, directories, organization domains, admin portal links"
+            }
+            Category::Waitlist => "Waitlist entries",
+            Category::Webhooks => "Webhooks (Svix)",
+            Category::Billing => "Plans, prices, subscriptions, statements and credits",
+            Category::Agents => "Agent tasks",
+            Category::Clients => "Browser clients and sign-up attempts",
+        }
+    }
+
+    /// The toolset with this name.
+    pub fn parse(name: &str) -> Option<Category> {
+        Category::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(name.trim()))
     }
 }
 

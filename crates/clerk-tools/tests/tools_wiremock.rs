@@ -89,9 +89,14 @@ fn invalid_arguments(e: CallError) -> Vec<clerk_tools::FieldError> {
 // Inventory
 
 #[test]
-fn all_has_38_tools_official_19_first_in_order_and_all_covered_here() {
-    let names: Vec<&str> = clerk_tools::tools::all().iter().map(|t| t.name()).collect();
-    assert_eq!(names.len(), 38, "{names:?}");
+fn all_has_38_hand_written_tools_official_19_first_in_order_and_all_covered_here() {
+    // The hand-written tools (the core toolsets); the generated ones follow them and are
+    // tested one by one in tests/generated_tools.rs.
+    let every: Vec<&str> = clerk_tools::tools::all().iter().map(|t| t.name()).collect();
+    assert!(every.len() >= 200, "{} tools", every.len());
+    let names: Vec<&str> = every[..38].to_vec();
+    let unique_all: BTreeSet<&str> = every.iter().copied().collect();
+    assert_eq!(unique_all.len(), every.len(), "duplicate tool names");
     assert_eq!(names[..19], OFFICIAL);
     let unique: BTreeSet<&str> = names.iter().copied().collect();
     assert_eq!(unique.len(), names.len(), "duplicate tool names: {names:?}");
@@ -1785,10 +1790,59 @@ fn tools(patterns: &[&str]) -> ToolkitOptions {
 }
 
 #[test]
-fn default_scope_serves_every_tool_in_order() {
+fn default_scope_serves_the_core_toolsets_in_order() {
     let toolkit = scoped(ToolkitOptions::default()).unwrap();
-    let all: Vec<&str> = clerk_tools::tools::all().iter().map(|t| t.name()).collect();
-    assert_eq!(toolkit.names(), all);
+    let core: Vec<&str> = clerk_tools::tools::all()
+        .iter()
+        .filter(|t| clerk_tools::Category::CORE.contains(&t.category()))
+        .map(|t| t.name())
+        .collect();
+    assert_eq!(core.len(), 38, "the default tools/list does not grow");
+    assert_eq!(toolkit.names(), core);
+}
+
+#[test]
+fn toolsets_select_and_all_serves_everything() {
+    let all = scoped(ToolkitOptions {
+        toolsets: vec!["all".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(all.names().len(), clerk_tools::tools::all().len());
+    let jwt = scoped(ToolkitOptions {
+        toolsets: vec!["jwt,machines".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(
+        jwt.names().contains(&"createJwtTemplate"),
+        "{:?}",
+        jwt.names()
+    );
+    assert!(jwt.names().contains(&"createMachine"));
+    for t in jwt.tools() {
+        assert!(
+            matches!(
+                t.category(),
+                clerk_tools::Category::Jwt | clerk_tools::Category::Machines
+            ),
+            "{}",
+            t.name()
+        );
+    }
+    // A --tools pattern alone reaches every toolset (so `--tools jwt.*` works by itself).
+    let pattern = scoped(tools(&["jwt.*"])).unwrap();
+    assert!(pattern.names().contains(&"listJwtTemplates"));
+    let err = scoped(ToolkitOptions {
+        toolsets: vec!["nope".into()],
+        ..Default::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("--toolsets `nope`") && err.contains("jwt"),
+        "{err}"
+    );
 }
 
 #[test]

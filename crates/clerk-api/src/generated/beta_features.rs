@@ -94,7 +94,7 @@ impl BetaFeatures<'_> {
     pub async fn change_production_instance_domain(
         &self,
         body: &ChangeProductionInstanceDomain,
-    ) -> Result<()> {
+    ) -> Result<NoContent> {
         self.client
             .execute(
                 &Request::new(Method::POST, String::from("/instance/change_domain"))

@@ -83,7 +83,7 @@ impl InstanceSettings<'_> {
     /// `PATCH /instance` (`UpdateInstance`): Update instance settings.
     ///
     /// Updates the settings of an instance
-    pub async fn update(&self, body: &UpdateInstance) -> Result<()> {
+    pub async fn update(&self, body: &UpdateInstance) -> Result<NoContent> {
         self.client
             .execute(&Request::new(Method::PATCH, String::from("/instance")).body(json_body(body)?))
             .await

@@ -302,7 +302,7 @@ impl OauthApplications<'_> {
         &self,
         oauth_application_id: &str,
         body: &RevokeOauthApplicationToken,
-    ) -> Result<()> {
+    ) -> Result<NoContent> {
         self.client
             .execute(
                 &Request::new(

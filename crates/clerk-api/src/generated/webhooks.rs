@@ -46,7 +46,7 @@ impl Webhooks<'_> {
     /// `DELETE /webhooks/svix` (`DeleteSvixApp`): Delete a Svix app.
     ///
     /// Delete a Svix app and disassociate it from the current instance
-    pub async fn delete(&self) -> Result<()> {
+    pub async fn delete(&self) -> Result<NoContent> {
         self.client
             .execute(&Request::new(Method::DELETE, String::from("/webhooks/svix")).body(Body::None))
             .await

@@ -79,3 +79,21 @@ pub struct IdentificationLink {
     /// Id of the linked identification.
     pub id: String,
 }
+
+/// The answer of an operation that returns no content (`204`, or a body this crate ignores).
+/// It decodes from anything, so an endpoint that starts answering with a body keeps working.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoContent;
+
+impl<'de> Deserialize<'de> for NoContent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| NoContent)
+    }
+}
+
+impl Serialize for NoContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        s.serialize_map(Some(0))?.end()
+    }
+}

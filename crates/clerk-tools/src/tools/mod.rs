@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::error::ToolError;
 use crate::tool::Tool;
 
+mod generated;
 mod invitations;
 mod organizations;
 mod sessions;
@@ -18,7 +19,7 @@ mod users;
 /// Every tool, in a stable order: the official toolkit's 19 first (in its order), then the rest
 /// by category.
 pub fn all() -> Vec<Arc<dyn Tool>> {
-    let mut v: Vec<Arc<dyn Tool>> = Vec::with_capacity(48);
+    let mut v: Vec<Arc<dyn Tool>> = Vec::with_capacity(256);
     v.extend(users::toolkit());
     v.extend(organizations::toolkit());
     v.extend(invitations::toolkit());
@@ -26,6 +27,7 @@ pub fn all() -> Vec<Arc<dyn Tool>> {
     v.extend(organizations::more());
     v.extend(invitations::more());
     v.extend(sessions::all());
+    v.extend(generated::all());
     v
 }
 
@@ -67,4 +69,34 @@ pub(crate) fn list_result<T: Serialize>(
 /// `{data: [...]}` for bulk results.
 pub(crate) fn bulk_result<T: Serialize>(items: &[T]) -> Result<Value, ToolError> {
     Ok(json!({"data": to_value(&items)?}))
+}
+
+/// `{data, totalCount, hasMore}` for a list that has no paging parameters.
+pub(crate) fn page_result<T: Serialize>(page: Page<T>) -> Result<Value, ToolError> {
+    let has_more = page.total_count.is_some_and(|t| t > page.data.len() as u64);
+    Ok(json!({
+        "data": to_value(&page.data)?,
+        "totalCount": page.total_count,
+        "hasMore": has_more,
+    }))
+}
+
+/// Puts an argument into a request body under its wire name (nothing for `None`).
+pub(crate) fn put<T: Serialize>(
+    body: &mut serde_json::Map<String, Value>,
+    key: &str,
+    value: &T,
+) -> Result<(), ToolError> {
+    let v = to_value(value)?;
+    if !v.is_null() {
+        body.insert(key.to_string(), v);
+    }
+    Ok(())
+}
+
+/// Decodes tool arguments (already validated against the tool's schema) into a clerk-api type.
+pub(crate) fn from_args<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ToolError> {
+    serde_json::from_value(value).map_err(|e| {
+        ToolError::Precondition(format!("the arguments do not fit Clerk's request: {e}"))
+    })
 }
