@@ -48,6 +48,9 @@ pub struct State {
     pub api_keys: BTreeMap<String, MachineCredential>,
     /// M2M tokens, by id (`mt_…`).
     pub m2m_tokens: BTreeMap<String, MachineCredential>,
+    /// Identifiers every user must have (`email_address`, `phone_number`, `username`);
+    /// `None` means the default instance's: an email address.
+    pub required_identifiers: Option<Vec<String>>,
     /// Seed of the id generator (ids are derived from `id_seed` and `seq`).
     pub id_seed: u64,
     /// Monotonic counter: bumped for every id and used to break ordering ties.
@@ -286,6 +289,13 @@ impl State {
     /// Load a state previously produced by [`State::to_json`].
     pub fn from_json(json: &str) -> Result<State, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    /// Identifiers every user must have.
+    pub fn required_identifiers(&self) -> Vec<String> {
+        self.required_identifiers
+            .clone()
+            .unwrap_or_else(|| vec!["email_address".to_string()])
     }
 
     /// Next value of the monotonic counter.

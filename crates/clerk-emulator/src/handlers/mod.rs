@@ -210,6 +210,18 @@ pub fn check_email(param: &str, email: &str) -> Result<(), ClerkError> {
     }
 }
 
+/// 422 for making an unverified email address primary (`PATCH /users/{id}`,
+/// `POST /email_addresses`, `PATCH /email_addresses/{id}`); `param` names the field.
+pub fn unverified_primary_email(param: &str) -> ClerkError {
+    ClerkError::new(
+        422,
+        "form_param_value_invalid",
+        "is invalid",
+        "An unverified email address cannot be set as the primary email address. Verify it first.",
+    )
+    .param(param)
+}
+
 /// Whether any user owns this email address.
 pub fn email_taken(st: &State, email: &str) -> bool {
     st.user_by_email(email).is_some()
