@@ -64,6 +64,7 @@ mod handlers;
 pub mod oauth;
 mod render;
 mod req;
+mod resources;
 mod seed;
 mod server;
 #[allow(missing_docs)] // record fields carry Clerk's own names; see the BAPI spec

@@ -48,6 +48,11 @@ pub struct State {
     pub api_keys: BTreeMap<String, MachineCredential>,
     /// M2M tokens, by id (`mt_…`).
     pub m2m_tokens: BTreeMap<String, MachineCredential>,
+    /// Records of the generic resource store (JWT templates, domains, roles, …), by collection,
+    /// in insertion order (see `resources`).
+    pub records: BTreeMap<String, Vec<Value>>,
+    /// Instance-wide settings objects (`instance`, `communication`, …) and singletons (`svix`).
+    pub settings: BTreeMap<String, Value>,
     /// Identifiers every user must have (`email_address`, `phone_number`, `username`);
     /// `None` means the default instance's: an email address.
     pub required_identifiers: Option<Vec<String>>,
@@ -258,6 +263,10 @@ pub struct OAuthToken {
 pub struct MachineCredential {
     pub id: String,
     pub secret_hash: String,
+    /// The API key's secret, which `GET /api_keys/{id}/secret` answers (Clerk can show an API
+    /// key's secret again; M2M tokens keep only the hash).
+    #[serde(default)]
+    pub secret: Option<String>,
     pub subject: String,
     pub name: Option<String>,
     pub description: Option<String>,

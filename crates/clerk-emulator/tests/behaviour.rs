@@ -71,11 +71,11 @@ async fn custom_secret_key() {
 #[tokio::test]
 async fn unimplemented_paths_answer_clerk_shaped_404() {
     let api = Api::empty().await;
-    let r = api.get("/v1/jwt_templates").await;
+    let r = api.get("/v1/saml_connections").await;
     r.expect_error(404, "resource_not_found");
     assert_eq!(
         r.body["errors"][0]["long_message"],
-        "The emulator does not implement GET /v1/jwt_templates"
+        "The emulator does not implement GET /v1/saml_connections"
     );
     let r = api.send("PUT", "/v1/users", Some(json!({}))).await;
     r.expect_error(404, "resource_not_found");
@@ -89,6 +89,40 @@ async fn unimplemented_paths_answer_clerk_shaped_404() {
         r.body["errors"][0]["long_message"],
         "The emulator does not implement GET /nope"
     );
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_base_url_without_v1_gets_a_clerk_shaped_hint() {
+    let api = Api::empty().await;
+    for (method, path) in [
+        ("GET", "/users"),
+        ("POST", "/organizations"),
+        ("GET", "/jwt_templates/jtmpl_x"),
+        ("PATCH", "/instance"),
+    ] {
+        let r = api.send(method, path, Some(json!({}))).await;
+        r.expect_error(404, "resource_not_found");
+        let long = r.body["errors"][0]["long_message"].as_str().unwrap();
+        assert!(
+            long.contains("base URL is probably missing /v1")
+                && long.contains(&format!("/v1{path}")),
+            "{long}"
+        );
+        assert_eq!(r.body["errors"][0]["meta"]["path"], path);
+        assert!(r.body["clerk_trace_id"].is_string());
+    }
+    // Clerk's JS SDK calls the machine-authentication endpoints without /v1; they are served.
+    let uid = api.user("Key", "Owner").await;
+    let created = api
+        .post("/api_keys", json!({ "name": "no-v1", "subject": uid }))
+        .await
+        .ok();
+    let listed = api.get(&format!("/api_keys?subject={uid}")).await.ok();
+    assert_eq!(listed["data"][0]["id"], created["id"]);
+    api.post("/api_keys/verify", json!({ "secret": created["secret"] }))
+        .await
+        .ok();
     api.emulator.shutdown().await;
 }
 

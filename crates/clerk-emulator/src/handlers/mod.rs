@@ -108,6 +108,12 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         }
         ("GET", ["jwks"]) => Ok(crate::oauth::jwks()),
         ("POST", ["api_keys"]) => crate::oauth::create_credential(st, cx, true),
+        ("GET", ["api_keys"]) => crate::oauth::list_credentials(st, cx, true),
+        ("GET", ["api_keys", id]) => crate::oauth::get_api_key(st, cx, id),
+        ("PATCH", ["api_keys", id]) => crate::oauth::update_api_key(st, cx, id),
+        ("DELETE", ["api_keys", id]) => crate::oauth::delete_api_key(st, id),
+        ("GET", ["api_keys", id, "secret"]) => crate::oauth::api_key_secret(st, id),
+        ("GET", ["m2m_tokens"]) => crate::oauth::list_credentials(st, cx, false),
         ("POST", ["api_keys", "verify"]) => crate::oauth::verify_credential(st, cx, true),
         ("POST", ["api_keys", id, "revoke"]) => crate::oauth::revoke_credential(st, cx, id, true),
         ("POST", ["m2m_tokens"]) => crate::oauth::create_credential(st, cx, false),
@@ -183,9 +189,9 @@ pub fn metadata_or_empty(m: Option<Metadata>) -> Value {
     Value::Object(m.unwrap_or_default())
 }
 
-/// Validate a role key.
-pub fn check_role(role: &str) -> Result<(), ClerkError> {
-    if crate::render::ROLES.contains(&role) {
+/// Validate a role key: a built-in role or one created with `POST /organization_roles`.
+pub fn check_role(st: &State, role: &str) -> Result<(), ClerkError> {
+    if crate::resources::role_exists(st, role) {
         Ok(())
     } else {
         Err(ClerkError::not_found("Organization role not found").param("role"))

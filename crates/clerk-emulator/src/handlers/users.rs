@@ -434,11 +434,11 @@ fn password_pwned() -> ClerkError {
     ClerkError::new(422, "form_password_pwned", msg, msg).param("password")
 }
 
-fn check_password(f: &Fields, password: &str) -> Result<(), ClerkError> {
+fn check_password(st: &State, f: &Fields, password: &str) -> Result<(), ClerkError> {
     if f.bool_opt("skip_password_checks")?.unwrap_or(false) {
         return Ok(());
     }
-    if PWNED.contains(&password.to_lowercase().as_str()) {
+    if crate::resources::hibp_enabled(st) && PWNED.contains(&password.to_lowercase().as_str()) {
         return Err(password_pwned());
     }
     let len = password.chars().count();
@@ -610,7 +610,7 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
     }
     let password = f.str_opt("password")?;
     if let Some(p) = &password {
-        check_password(&f, p)?;
+        check_password(st, &f, p)?;
     }
     let has_digest = check_digest(&f)?;
     let public = f.metadata_opt("public_metadata")?;
@@ -724,7 +724,7 @@ pub fn update(st: &mut State, cx: &Ctx, id: &str) -> Res {
     }
     let password = f.str_opt("password")?;
     if let Some(p) = &password {
-        check_password(&f, p)?;
+        check_password(st, &f, p)?;
     }
     let has_digest = check_digest(&f)?;
     let sign_out = f.bool_opt("sign_out_of_other_sessions")?.unwrap_or(false);
