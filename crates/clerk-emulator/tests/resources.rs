@@ -979,3 +979,74 @@ async fn billing_writes_over_the_seeded_data() {
         .expect_error(404, "resource_not_found");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn lists_filter_order_and_paginate() {
+    let api = Api::empty().await;
+    for name in ["beta", "alpha", "gamma"] {
+        api.post("/v1/jwt_templates", json!({ "name": name, "claims": {} }))
+            .await
+            .ok();
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap_or_else(|| v["data"].as_array().unwrap())
+            .iter()
+            .map(|t| s(&t["name"]))
+            .collect()
+    };
+    let newest_first = api.get("/v1/jwt_templates").await.ok();
+    assert_eq!(names(&newest_first), ["gamma", "alpha", "beta"]);
+    let by_name = api.get("/v1/jwt_templates?order_by=name").await.ok();
+    assert_eq!(names(&by_name), ["alpha", "beta", "gamma"]);
+    let desc = api
+        .get("/v1/jwt_templates?order_by=-name&limit=2&offset=1")
+        .await
+        .ok();
+    assert_eq!(names(&desc), ["beta", "alpha"]);
+    let paged = api
+        .get("/v1/jwt_templates?paginated=true&limit=1")
+        .await
+        .ok();
+    assert_eq!(paged["total_count"], 3);
+    assert_eq!(paged["data"].as_array().unwrap().len(), 1);
+    api.get("/v1/jwt_templates?order_by=-shoe_size")
+        .await
+        .expect_error(422, "form_param_value_invalid");
+    api.get("/v1/jwt_templates?limit=0")
+        .await
+        .expect_error(422, "form_param_value_invalid");
+
+    for name in ["Mobile app", "CLI", "Mobile web"] {
+        api.post("/v1/oauth_applications", json!({ "name": name }))
+            .await
+            .ok();
+    }
+    let mobile = api
+        .get("/v1/oauth_applications?name_query=mobile")
+        .await
+        .ok();
+    assert_eq!(mobile["total_count"], 2);
+
+    let org = api.org("Acme", "acme", None).await;
+    for (name, verified) in [("a.example.com", true), ("b.example.com", false)] {
+        api.post(
+            &format!("/v1/organizations/{org}/domains"),
+            json!({ "name": name, "enrollment_mode": "manual_invitation", "verified": verified }),
+        )
+        .await
+        .ok();
+    }
+    let verified = api
+        .get(&format!("/v1/organizations/{org}/domains?verified=true"))
+        .await
+        .ok();
+    assert_eq!(verified["total_count"], 1);
+    assert_eq!(verified["data"][0]["name"], "a.example.com");
+    let by_mode = api
+        .get("/v1/organization_domains?enrollment_mode=manual_invitation&domains=b.example.com")
+        .await
+        .ok();
+    assert_eq!(by_mode["total_count"], 1);
+    api.emulator.shutdown().await;
+}

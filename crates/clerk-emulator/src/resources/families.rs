@@ -9,7 +9,7 @@ use super::{
 };
 use crate::error::ClerkError;
 use crate::oauth::sha256_hex;
-use crate::req::{Fields, valid_email, valid_phone};
+use crate::req::{Fields, Query, valid_email, valid_phone};
 use crate::state::{Invitation, OAuthClient, State};
 
 /// The emulated Frontend API origin, used in the URLs Clerk returns.
@@ -53,6 +53,7 @@ pub(crate) static JWT_TEMPLATES: Family = Family {
     alt_key: None,
     unique: &["name"],
     hook: Some(jwt_template_hook),
+    filter: None,
 };
 
 const RESERVED_CLAIMS: &[&str] = &["azp", "exp", "iat", "iss", "jti", "nbf"];
@@ -134,6 +135,7 @@ pub(crate) static OAUTH_APPLICATIONS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(oauth_application_hook),
+    filter: None,
 };
 
 fn oauth_application_hook(
@@ -272,6 +274,7 @@ pub(crate) static DOMAINS: Family = Family {
     alt_key: None,
     unique: &["name"],
     hook: Some(domain_hook),
+    filter: None,
 };
 
 fn domain_hook(
@@ -342,6 +345,7 @@ pub(crate) static ALLOWLIST: Family = Family {
     alt_key: None,
     unique: &["identifier"],
     hook: Some(identifier_hook),
+    filter: None,
 };
 
 pub(crate) static BLOCKLIST: Family = Family {
@@ -353,6 +357,7 @@ pub(crate) static BLOCKLIST: Family = Family {
     alt_key: None,
     unique: &["identifier"],
     hook: Some(identifier_hook),
+    filter: None,
 };
 
 fn identifier_hook(
@@ -400,6 +405,7 @@ pub(crate) static REDIRECT_URLS: Family = Family {
     alt_key: None,
     unique: &["url"],
     hook: Some(redirect_url_hook),
+    filter: None,
 };
 
 fn redirect_url_hook(
@@ -430,6 +436,7 @@ pub(crate) static ACTOR_TOKENS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(actor_token_hook),
+    filter: None,
 };
 
 fn actor_token_hook(
@@ -495,6 +502,7 @@ pub(crate) static SIGN_IN_TOKENS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(sign_in_token_hook),
+    filter: None,
 };
 
 fn sign_in_token_hook(
@@ -550,6 +558,7 @@ pub(crate) static MACHINES: Family = Family {
     alt_key: None,
     unique: &["name"],
     hook: Some(machine_hook),
+    filter: None,
 };
 
 fn machine_secret() -> String {
@@ -642,7 +651,7 @@ pub(crate) fn list_machines(st: &mut State, call: &Call) -> Result<Value, ClerkE
         .take(limit)
         .map(|m| render_machine(st, call, m))
         .collect();
-    Ok(list_body(call, page, total))
+    list_body(call, page, total)
 }
 
 /// `DELETE /machines/{id}`: also drops it from other machines' scopes.
@@ -750,6 +759,7 @@ pub(crate) static PERMISSIONS: Family = Family {
     alt_key: None,
     unique: &["key"],
     hook: Some(permission_hook),
+    filter: None,
 };
 
 fn permission_hook(
@@ -828,6 +838,7 @@ pub(crate) static ROLES: Family = Family {
     alt_key: None,
     unique: &["key"],
     hook: Some(role_hook),
+    filter: None,
 };
 
 fn role_hook(
@@ -935,6 +946,7 @@ pub(crate) static ROLE_SETS: Family = Family {
     alt_key: Some("key"),
     unique: &["key"],
     hook: Some(role_set_hook),
+    filter: None,
 };
 
 /// A role as a role set lists it.
@@ -1099,6 +1111,7 @@ pub(crate) static ORG_DOMAINS: Family = Family {
     alt_key: None,
     unique: &["name"],
     hook: Some(org_domain_hook),
+    filter: Some(org_domain_filter),
 };
 
 fn domain_verification(verified: bool, strategy: &str) -> Value {
@@ -1163,6 +1176,24 @@ fn org_domain_hook(
     Ok(())
 }
 
+/// `?verified=` and `?domains=` on organization domain lists.
+fn org_domain_filter(q: &Query, rec: &Value) -> Result<bool, ClerkError> {
+    if let Some(v) = q.bool("verified")?
+        && (rec["verification"]["status"] == "verified") != v
+    {
+        return Ok(false);
+    }
+    let domains = q.all("domains");
+    Ok(domains.is_empty() || domains.iter().any(|d| rec["name"] == d.as_str()))
+}
+
+/// `?payer_type=` on plan lists.
+fn plan_filter(q: &Query, rec: &Value) -> Result<bool, ClerkError> {
+    Ok(q.get("payer_type").is_none_or(|t| {
+        rec["for_payer_type"] == t || (t == "org" && rec["for_payer_type"] == "organization")
+    }))
+}
+
 /// `POST /organizations/{org}/domains/{id}/verify_ownership`
 pub(crate) fn verify_org_domain(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
     let org = crate::handlers::org_id(st, call.param(0))?;
@@ -1186,6 +1217,7 @@ pub(crate) static ENTERPRISE_CONNECTIONS: Family = Family {
     alt_key: None,
     unique: &["name"],
     hook: Some(enterprise_connection_hook),
+    filter: None,
 };
 
 fn enterprise_connection_hook(
@@ -1235,6 +1267,7 @@ pub(crate) static TEST_RUNS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: None,
+    filter: None,
 };
 
 /// `POST /enterprise_connections/{id}/test_runs`: starts a run (listed as pending) and answers
@@ -1271,6 +1304,7 @@ pub(crate) static DIRECTORIES: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(directory_hook),
+    filter: None,
 };
 
 pub(crate) static SCIM_DIRECTORIES: Family = Family {
@@ -1282,6 +1316,7 @@ pub(crate) static SCIM_DIRECTORIES: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(directory_hook),
+    filter: None,
 };
 
 fn directory_hook(
@@ -1338,6 +1373,7 @@ pub(crate) static DIRECTORY_MAPPINGS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(mapping_hook),
+    filter: None,
 };
 
 pub(crate) static SCIM_MAPPINGS: Family = Family {
@@ -1349,6 +1385,7 @@ pub(crate) static SCIM_MAPPINGS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(mapping_hook),
+    filter: None,
 };
 
 /// A role (by id or key) as a group role mapping shows it.
@@ -1454,7 +1491,7 @@ fn replace_mappings(
         insert(st, fam, rec);
     }
     let total = page.len();
-    Ok(list_body(call, page, total))
+    list_body(call, page, total)
 }
 
 /// `PUT /directories/{id}/group_role_mappings`
@@ -1500,6 +1537,7 @@ pub(crate) static WAITLIST: Family = Family {
     alt_key: None,
     unique: &["email_address"],
     hook: Some(waitlist_hook),
+    filter: None,
 };
 
 fn waitlist_hook(
@@ -1757,6 +1795,7 @@ pub(crate) static PLANS: Family = Family {
     alt_key: Some("slug"),
     unique: &["slug"],
     hook: None,
+    filter: Some(plan_filter),
 };
 
 pub(crate) static PRICES: Family = Family {
@@ -1768,6 +1807,7 @@ pub(crate) static PRICES: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(price_hook),
+    filter: None,
 };
 
 pub(crate) static SUBSCRIPTION_ITEMS: Family = Family {
@@ -1779,6 +1819,7 @@ pub(crate) static SUBSCRIPTION_ITEMS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: None,
+    filter: None,
 };
 
 pub(crate) static STATEMENTS: Family = Family {
@@ -1790,6 +1831,7 @@ pub(crate) static STATEMENTS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: None,
+    filter: None,
 };
 
 pub(crate) static PAYMENT_ATTEMPTS: Family = Family {
@@ -1801,6 +1843,7 @@ pub(crate) static PAYMENT_ATTEMPTS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: None,
+    filter: None,
 };
 
 fn money(amount: i64) -> Value {
@@ -2030,6 +2073,7 @@ pub(crate) static AGENT_TASKS: Family = Family {
     alt_key: Some("agent_task_id"),
     unique: &[],
     hook: Some(agent_task_hook),
+    filter: None,
 };
 
 fn agent_task_hook(
@@ -2091,6 +2135,7 @@ pub(crate) static ADMIN_PORTAL_TOKENS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: Some(admin_portal_hook),
+    filter: None,
 };
 
 fn admin_portal_hook(
@@ -2152,6 +2197,7 @@ pub(crate) static SIGN_UPS: Family = Family {
     alt_key: None,
     unique: &[],
     hook: None,
+    filter: None,
 };
 
 /// The clients the instance knows: one per `client_id` of its sessions.
@@ -2193,7 +2239,7 @@ pub(crate) fn list_clients(st: &mut State, call: &Call) -> Result<Value, ClerkEr
     let all = clients(st);
     let total = all.len();
     let page = all.into_iter().skip(offset).take(limit).collect();
-    Ok(list_body(call, page, total))
+    list_body(call, page, total)
 }
 
 fn client_not_found(id: &str) -> ClerkError {

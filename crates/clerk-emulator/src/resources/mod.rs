@@ -31,7 +31,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ClerkError;
 use crate::handlers::Ctx;
-use crate::req::{Fields, parse_json};
+use crate::req::{Fields, Query, parse_json};
 use crate::state::State;
 
 mod families;
@@ -172,7 +172,12 @@ pub(crate) struct Family {
     /// Fields unique within the collection (and parent): `form_identifier_exists`.
     pub unique: &'static [&'static str],
     pub hook: Option<Hook>,
+    /// List filters beyond the generic ones (query parameters that are not a field).
+    pub filter: Option<Filter>,
 }
+
+/// A family's own list filter.
+pub(crate) type Filter = fn(&Query, &Value) -> Result<bool, ClerkError>;
 
 /// Route a request (segments after `/v1/`). `None`: no route.
 pub(crate) fn dispatch(
@@ -451,46 +456,106 @@ fn body_keys(call: &Call) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
+/// Sort key of a JSON scalar: numbers before strings, strings case-insensitively.
+fn sort_key(v: &Value) -> (u8, f64, String) {
+    match v {
+        Value::Number(n) => (0, n.as_f64().unwrap_or(0.0), String::new()),
+        Value::Bool(b) => (0, f64::from(u8::from(*b)), String::new()),
+        Value::String(s) => (1, 0.0, s.to_lowercase()),
+        _ => (2, 0.0, String::new()),
+    }
+}
+
+/// The generic list: filters on the listed object's fields (`?status=pending`,
+/// `?organization_id=…`), `?query=` (substring of any text field), `?<field>_query=`
+/// (substring of one field), the family's own filter, `order_by` on any scalar field
+/// (`-created_at` by default), `limit` / `offset`.
 fn list(st: &mut State, call: &Call, fam: &Family, all: bool) -> Result<Value, ClerkError> {
     let parent = if all { None } else { parent_id(st, call, fam)? };
     let q = call.cx.q;
     let limit = q.limit()?;
     let offset = q.offset()?;
+    let template = &call.shape.template;
+    let fields: Vec<&str> = template
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let scalars: Vec<&str> = template
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| !(v.is_object() || v.is_array()))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let default_order = if fields.contains(&"created_at") {
+        "-created_at"
+    } else {
+        ""
+    };
+    let order = if default_order.is_empty() && q.get("order_by").is_none() {
+        None
+    } else {
+        Some(q.order_by(&scalars, default_order)?)
+    };
     let needle = q
         .get("query")
         .filter(|s| !s.is_empty())
         .map(str::to_lowercase);
-    let reserved = ["limit", "offset", "order_by", "paginated", "query"];
-    let template = &call.shape.template;
-    let mut items: Vec<&Value> = records(st, fam)
+    let field_queries: Vec<(&str, String)> = fields
         .iter()
-        .filter(|r| parent.as_deref().is_none_or(|p| r["_parent"] == p))
-        .filter(|r| {
-            // Filters on a field of the listed object (`?status=pending`, `?organization_id=…`).
-            template.as_object().into_iter().flatten().all(|(k, _)| {
-                if reserved.contains(&k.as_str()) {
-                    return true;
-                }
-                let wanted = q.all(k);
-                wanted.is_empty()
-                    || wanted.iter().any(|w| match &r[k] {
-                        Value::String(s) => s == w,
-                        Value::Bool(b) => w == &b.to_string(),
-                        Value::Number(n) => w == &n.to_string(),
-                        _ => false,
-                    })
-            })
-        })
-        .filter(|r| {
-            needle.as_ref().is_none_or(|n| {
-                r.as_object().into_iter().flatten().any(|(k, v)| {
-                    !k.starts_with('_') && v.as_str().is_some_and(|s| s.to_lowercase().contains(n))
-                })
-            })
+        .filter_map(|f| {
+            q.get(&format!("{f}_query"))
+                .filter(|s| !s.is_empty())
+                .map(|v| (*f, v.to_lowercase()))
         })
         .collect();
-    // Newest first, as Clerk's `-created_at` default.
-    items.sort_by_key(|r| std::cmp::Reverse(r["_seq"].as_u64().unwrap_or(0)));
+    let reserved = ["limit", "offset", "order_by", "paginated", "query"];
+    let mut items = Vec::new();
+    for r in records(st, fam) {
+        if parent.as_deref().is_some_and(|p| r["_parent"] != p) {
+            continue;
+        }
+        let fields_match = fields.iter().all(|k| {
+            if reserved.contains(k) {
+                return true;
+            }
+            let wanted = q.all(k);
+            wanted.is_empty()
+                || wanted.iter().any(|w| match &r[*k] {
+                    Value::String(s) => s == w,
+                    Value::Bool(b) => w == &b.to_string(),
+                    Value::Number(n) => w == &n.to_string(),
+                    _ => false,
+                })
+        });
+        let text = |v: &Value, n: &str| v.as_str().is_some_and(|s| s.to_lowercase().contains(n));
+        let needle_match = needle.as_ref().is_none_or(|n| {
+            r.as_object()
+                .into_iter()
+                .flatten()
+                .any(|(k, v)| !k.starts_with('_') && text(v, n))
+        });
+        let field_query_match = field_queries.iter().all(|(f, n)| text(&r[*f], n));
+        let own = match fam.filter {
+            Some(f) => f(q, r)?,
+            None => true,
+        };
+        if fields_match && needle_match && field_query_match && own {
+            items.push(r);
+        }
+    }
+    let seq = |r: &Value| r["_seq"].as_u64().unwrap_or(0);
+    match &order {
+        Some((field, desc)) => items.sort_by(|a, b| {
+            let o = sort_key(&a[field.as_str()])
+                .partial_cmp(&sort_key(&b[field.as_str()]))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(seq(a).cmp(&seq(b)));
+            if *desc { o.reverse() } else { o }
+        }),
+        // No timestamps to order by: newest first.
+        None => items.sort_by_key(|r| std::cmp::Reverse(seq(r))),
+    }
     let total = items.len();
     let page: Vec<Value> = items
         .into_iter()
@@ -498,16 +563,18 @@ fn list(st: &mut State, call: &Call, fam: &Family, all: bool) -> Result<Value, C
         .take(limit)
         .map(|r| project(r, template))
         .collect();
-    Ok(list_body(call, page, total))
+    list_body(call, page, total)
 }
 
-/// A list in the operation's shape: bare array or `{data, total_count}`.
-pub(crate) fn list_body(call: &Call, page: Vec<Value>, total: usize) -> Value {
-    if call.shape.shape == "array" {
+/// A list in the operation's shape: a bare array or `{data, total_count}` (a bare-array list
+/// asked with `?paginated=true` answers the latter, as Clerk does).
+pub(crate) fn list_body(call: &Call, page: Vec<Value>, total: usize) -> Result<Value, ClerkError> {
+    let paginated = call.cx.q.bool("paginated")?.unwrap_or(false);
+    Ok(if call.shape.shape == "array" && !paginated {
         Value::Array(page)
     } else {
         json!({ "data": page, "total_count": total })
-    }
+    })
 }
 
 fn create(st: &mut State, call: &Call, fam: &Family) -> Result<Value, ClerkError> {
