@@ -594,6 +594,8 @@ async fn roles_permissions_and_role_sets() {
         .await
         .ok();
     assert_eq!(m["role"], "org:billing");
+    assert_eq!(m["role_name"], "Billing", "the created role's name");
+    assert_eq!(m["permissions"], json!(["org:sys_memberships:read"]));
 
     let set = api
         .post("/v1/role_sets", json!({ "name": "Main", "key": "role_set:main", "roles": ["org:admin", "org:member"], "default_role_key": "org:member", "creator_role_key": "org:admin" }))

@@ -930,6 +930,20 @@ pub(crate) fn delete_permission(st: &mut State, call: &Call) -> Result<Value, Cl
     Ok(crate::render::deleted("permission", call.param(0)))
 }
 
+/// The name and permission keys of a role created with `POST /organization_roles`.
+pub(crate) fn custom_role(st: &State, key: &str) -> Option<(String, Vec<String>)> {
+    let r = records(st, &ROLES).iter().find(|r| r["key"] == key)?;
+    let perms = r["permissions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p["key"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((r["name"].as_str().unwrap_or(key).to_string(), perms))
+}
+
 /// Whether `key` names a role: a built-in one or a created one.
 pub(crate) fn role_exists(st: &State, key: &str) -> bool {
     crate::render::ROLES.contains(&key) || records(st, &ROLES).iter().any(|r| r["key"] == key)

@@ -37,7 +37,7 @@ use crate::state::State;
 mod families;
 mod routes;
 
-pub(crate) use families::{hibp_enabled, role_exists, seed_demo};
+pub(crate) use families::{custom_role, hibp_enabled, role_exists, seed_demo};
 pub(crate) use routes::ROUTES;
 
 /// The spec's description of one operation (see `tests/gen_shapes.py`).
