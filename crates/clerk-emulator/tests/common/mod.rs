@@ -218,6 +218,15 @@ impl Spec {
         self.validate_with(method, path, status, body, false)
     }
 
+    /// The statuses the spec declares for `method template` (a spec path template), or `None`
+    /// when the spec has no such operation.
+    pub fn statuses(&self, method: &str, template: &str) -> Option<Vec<String>> {
+        self.ops
+            .iter()
+            .find(|op| op.method == method && op.template == template)
+            .map(|op| op.responses.keys().cloned().collect())
+    }
+
     /// Check that `method path` may answer `status` without a body (a 204 the spec declares
     /// with no content), and record it as seen.
     pub fn validate_empty(&self, method: &str, path: &str, status: u16) {
