@@ -1052,3 +1052,87 @@ async fn lists_filter_order_and_paginate() {
     assert_eq!(by_mode["total_count"], 1);
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn agent_tasks_portal_links_sign_ups_and_clients() {
+    let api = Api::demo().await;
+    let users = api.get("/v1/users?limit=1").await.ok();
+    let uid = s(&users[0]["id"]);
+    let body = |user: &str| {
+        json!({ "on_behalf_of": { "user_id": user }, "permissions": "*", "agent_name": "bot",
+                "task_description": "triage", "redirect_url": "https://app.example.com/done" })
+    };
+    api.post("/v1/agents/tasks", body("user_missing"))
+        .await
+        .expect_error(404, "resource_not_found");
+    let task = api.post("/v1/agents/tasks", body(&uid)).await.ok();
+    let tid = s(&task["agent_task_id"]);
+    api.post_empty(&format!("/v1/agents/tasks/{tid}/revoke"))
+        .await
+        .ok();
+    api.post_empty(&format!("/v1/agents/tasks/{tid}/revoke"))
+        .await
+        .expect_error(400, "agent_task_already_revoked");
+
+    let link = api
+        .post(
+            "/v1/admin_portal_link_tokens",
+            json!({ "seconds_until_expiration": 60 }),
+        )
+        .await
+        .ok_with(201);
+    assert!(s(&link["token"]).starts_with("aplt_"));
+    let lid = s(&link["id"]);
+    let revoked = api
+        .post(
+            &format!("/v1/admin_portal_link_tokens/{lid}/revoke"),
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(revoked["revoked"], true);
+    assert!(revoked.get("token").is_none(), "the token is shown once");
+    api.post(
+        &format!("/v1/admin_portal_link_tokens/{lid}/revoke"),
+        json!({}),
+    )
+    .await
+    .expect_error(400, "admin_portal_link_token_already_revoked");
+
+    let sign_up = api.emulator.snapshot().records["sign_ups"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.patch(
+        &format!("/v1/sign_ups/{sign_up}"),
+        json!({ "external_id": "crm-7" }),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        api.get(&format!("/v1/sign_ups/{sign_up}")).await.ok()["external_id"],
+        "crm-7"
+    );
+    api.get("/v1/sign_ups/sua_missing")
+        .await
+        .expect_error(404, "resource_not_found");
+
+    let sess = api.get("/v1/sessions?limit=1").await.ok();
+    let client = s(&sess[0]["client_id"]);
+    let c = api.get(&format!("/v1/clients/{client}")).await.ok();
+    assert!(
+        c["session_ids"]
+            .as_array()
+            .unwrap()
+            .contains(&sess[0]["id"])
+    );
+    api.post("/v1/clients/verify", json!({ "token": "nope" }))
+        .await
+        .expect_error(400, "client_token_invalid");
+    api.get("/v1/clients/client_missing")
+        .await
+        .expect_error(404, "resource_not_found");
+    let t = api.post_empty("/v1/testing_tokens").await.ok();
+    assert!(t["expires_at"].as_i64().unwrap() > 0);
+    api.emulator.shutdown().await;
+}
