@@ -160,6 +160,13 @@ fn decoding_key() -> &'static DecodingKey {
     &signing_key().decoding
 }
 
+/// Sign `claims` as an RS256 JWT with the emulator's key (published at `GET /v1/jwks`).
+pub(crate) fn sign_rs256(claims: &Value) -> String {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(SIGNING_KID.into());
+    jsonwebtoken::encode(&header, claims, encoding_key()).expect("signing with a valid key")
+}
+
 /// The public key set.
 pub fn jwks() -> Value {
     json!({ "keys": [signing_key().jwk.clone()] })

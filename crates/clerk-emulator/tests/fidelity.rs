@@ -957,6 +957,8 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "POST /agents/tasks/{agent_task_id}/revoke",
     "POST /admin_portal_link_tokens",
     "POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
+    "POST /sessions/{session_id}/tokens",
+    "POST /sessions/{session_id}/tokens/{template_name}",
     "GET /sign_ups/{id}",
     "PATCH /sign_ups/{id}",
     "GET /clients",
@@ -1505,6 +1507,25 @@ async fn every_store_endpoint_matches_the_spec() {
     api.post(
         &format!("/v1/admin_portal_link_tokens/{}/revoke", id(&link)),
         json!({"revocation_reason": "done"}),
+    )
+    .await
+    .ok();
+
+    // Session tokens
+    let sessions = api.get("/v1/sessions?status=active&limit=1").await.ok();
+    let sess = sid(&sessions[0], "id");
+    api.post_empty(&format!("/v1/sessions/{sess}/tokens"))
+        .await
+        .ok();
+    api.post(
+        "/v1/jwt_templates",
+        json!({"name": "fidelity", "claims": {"email": "{{user.primary_email_address}}"}}),
+    )
+    .await
+    .ok();
+    api.post(
+        &format!("/v1/sessions/{sess}/tokens/fidelity"),
+        json!({"expires_in_seconds": 120}),
     )
     .await
     .ok();

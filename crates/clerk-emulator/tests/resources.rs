@@ -1136,3 +1136,116 @@ async fn agent_tasks_portal_links_sign_ups_and_clients() {
     assert!(t["expires_at"].as_i64().unwrap() > 0);
     api.emulator.shutdown().await;
 }
+
+/// Decode a JWT with the key the emulator publishes at `GET /v1/jwks`.
+async fn verify_jwt(api: &Api, jwt: &str) -> Value {
+    let jwks = api.get("/v1/jwks").await.ok();
+    let header = jsonwebtoken::decode_header(jwt).unwrap();
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"].as_str() == header.kid.as_deref())
+        .expect("the kid is published");
+    let decoding = jsonwebtoken::DecodingKey::from_rsa_components(
+        key["n"].as_str().unwrap(),
+        key["e"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    v.validate_aud = false;
+    jsonwebtoken::decode::<Value>(jwt, &decoding, &v)
+        .unwrap()
+        .claims
+}
+
+#[tokio::test]
+async fn session_tokens_and_jwt_templates() {
+    let api = Api::empty().await;
+    let uid = api.user("Tok", "En").await;
+    let org = api.org("Acme", "acme", Some(&uid)).await;
+    api.patch(
+        &format!("/v1/users/{uid}/metadata"),
+        json!({ "public_metadata": { "role": "editor" } }),
+    )
+    .await
+    .ok();
+    let sess = api
+        .post(
+            "/v1/sessions",
+            json!({ "user_id": uid, "active_organization_id": org }),
+        )
+        .await
+        .ok();
+    let sid = s(&sess["id"]);
+    let t = api
+        .post_empty(&format!("/v1/sessions/{sid}/tokens"))
+        .await
+        .ok();
+    assert_eq!(t["object"], "token");
+    let claims = verify_jwt(&api, &s(&t["jwt"])).await;
+    assert_eq!(claims["sub"], json!(uid));
+    assert_eq!(claims["sid"], json!(sid));
+    assert_eq!(claims["o"]["id"], json!(org));
+    assert_eq!(claims["o"]["rol"], "admin");
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        60
+    );
+
+    api.post(
+        "/v1/jwt_templates",
+        json!({ "name": "hasura", "lifetime": 600, "claims": {
+            "role": "{{user.public_metadata.role}}",
+            "email": "{{user.primary_email_address}}",
+            "greeting": "hi {{user.first_name}}!",
+            "org": { "id": "{{org.id}}", "role": "{{org.role}}" },
+            "missing": "{{user.nope}}",
+        } }),
+    )
+    .await
+    .ok();
+    let t = api
+        .post_empty(&format!("/v1/sessions/{sid}/tokens/hasura"))
+        .await
+        .ok();
+    let claims = verify_jwt(&api, &s(&t["jwt"])).await;
+    assert_eq!(claims["role"], "editor");
+    assert_eq!(claims["email"], "tok.en@example.com");
+    assert_eq!(claims["greeting"], "hi Tok!");
+    assert_eq!(claims["org"], json!({ "id": org, "role": "org:admin" }));
+    assert_eq!(claims["missing"], Value::Null);
+    assert_eq!(claims["sub"], json!(uid));
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        600
+    );
+    let t = api
+        .post(
+            &format!("/v1/sessions/{sid}/tokens/hasura"),
+            json!({ "expires_in_seconds": 45 }),
+        )
+        .await
+        .ok();
+    let claims = verify_jwt(&api, &s(&t["jwt"])).await;
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        45
+    );
+    api.post(
+        &format!("/v1/sessions/{sid}/tokens/hasura"),
+        json!({ "expires_in_seconds": 5 }),
+    )
+    .await
+    .expect_error(422, "form_param_value_invalid");
+    api.post_empty(&format!("/v1/sessions/{sid}/tokens/nope"))
+        .await
+        .expect_error(404, "resource_not_found");
+    api.post_empty(&format!("/v1/sessions/{sid}/revoke"))
+        .await
+        .ok();
+    api.post_empty(&format!("/v1/sessions/{sid}/tokens"))
+        .await
+        .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}

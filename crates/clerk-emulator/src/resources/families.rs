@@ -2200,6 +2200,132 @@ pub(crate) fn revoke_admin_portal_token(st: &mut State, call: &Call) -> Result<V
     Ok(call.render(&rec))
 }
 
+// ---- Session tokens ----------------------------------------------------------------------------------
+
+/// The value at a dotted path (`user.public_metadata.role`) of the shortcode context.
+fn lookup<'a>(ctx: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .fold(ctx, |v, k| v.get(k).unwrap_or(&Value::Null))
+}
+
+/// Resolve a JWT template's shortcodes: a string that is exactly `{{path}}` takes the value
+/// (any JSON), `{{path}}` inside a longer string is replaced by its text; unknown paths are
+/// `null` (or empty inside a string).
+fn resolve_claims(v: &Value, ctx: &Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let t = s.trim();
+            if let Some(path) = t.strip_prefix("{{").and_then(|r| r.strip_suffix("}}"))
+                && !path.contains("{{")
+            {
+                return lookup(ctx, path.trim()).clone();
+            }
+            let mut out = String::new();
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("{{") {
+                let Some(end) = rest[start..].find("}}") else {
+                    break;
+                };
+                out.push_str(&rest[..start]);
+                match lookup(ctx, rest[start + 2..start + end].trim()) {
+                    Value::Null => {}
+                    Value::String(x) => out.push_str(x),
+                    other => out.push_str(&other.to_string()),
+                }
+                rest = &rest[start + end + 2..];
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| resolve_claims(x, ctx)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), resolve_claims(x, ctx)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `POST /sessions/{id}/tokens` (Clerk's session token: `sid`, `sub`, the active
+/// organization as `o`, 60 s) and `POST /sessions/{id}/tokens/{template_name}` (the template's
+/// claims with their shortcodes resolved, its lifetime). Signed RS256 with the key of
+/// `GET /v1/jwks`.
+pub(crate) fn session_token(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let body = call.body()?;
+    let ttl = body.int_opt("expires_in_seconds")?;
+    if ttl.is_some_and(|t| !(30..=315_360_000).contains(&t)) {
+        return Err(value_invalid(
+            "expires_in_seconds",
+            "expires_in_seconds must be between 30 and 315360000.",
+        ));
+    }
+    let sid = call.param(0);
+    let session = st
+        .sessions
+        .get(sid)
+        .filter(|s| s.status == "active")
+        .ok_or_else(|| ClerkError::not_found(format!("No active session was found with id {sid}")))?
+        .clone();
+    let user = st
+        .users
+        .get(&session.user_id)
+        .ok_or_else(|| ClerkError::user_not_found(&session.user_id))?;
+    let now = call.cx.now / 1000;
+    let org = session
+        .last_active_organization_id
+        .as_deref()
+        .and_then(|id| st.organizations.get(id));
+    let role = org
+        .and_then(|o| st.membership(&o.id, &user.id))
+        .map(|m| m.role.clone());
+    let mut claims = json!({
+        "iss": FRONTEND_API,
+        "sub": user.id,
+        "sid": session.id,
+        "iat": now,
+        "nbf": now - 5,
+        "v": 2,
+    });
+    let lifetime = match call.params.get(1) {
+        None => {
+            if let Some(o) = org {
+                claims["o"] = json!({ "id": o.id, "slg": o.slug, "rol": role.as_deref().map(|r| r.trim_start_matches("org:")) });
+            }
+            ttl.unwrap_or(60)
+        }
+        Some(name) => {
+            let t = records(st, &JWT_TEMPLATES)
+                .iter()
+                .find(|t| t["name"] == name.as_str())
+                .ok_or_else(|| {
+                    ClerkError::not_found(format!("No JWT template was found with name {name}"))
+                })?;
+            let mut user_ctx = crate::render::user(user);
+            user_ctx["primary_email_address"] =
+                json!(user.primary_email().map(|e| e.email_address.clone()));
+            user_ctx["primary_phone_number"] =
+                json!(user.primary_phone().map(|p| p.phone_number.clone()));
+            let org_ctx = match org {
+                Some(o) => json!({
+                    "id": o.id, "name": o.name, "slug": o.slug, "role": role,
+                    "public_metadata": o.public_metadata,
+                }),
+                None => Value::Null,
+            };
+            let ctx = json!({ "user": user_ctx, "org": org_ctx, "session": { "id": session.id } });
+            if let Value::Object(extra) = resolve_claims(&t["claims"], &ctx) {
+                for (k, v) in extra {
+                    claims[k] = v;
+                }
+            }
+            ttl.or(t["lifetime"].as_i64()).unwrap_or(60)
+        }
+    };
+    claims["exp"] = json!(now + lifetime);
+    Ok(json!({ "object": "token", "jwt": crate::oauth::sign_rs256(&claims) }))
+}
+
 // ---- Sign-ups, clients, proxy checks --------------------------------------------------------------------
 
 pub(crate) static SIGN_UPS: Family = Family {

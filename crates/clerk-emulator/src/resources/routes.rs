@@ -158,6 +158,9 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "POST /agents/tasks/{agent_task_id}/revoke" => Custom(revoke_agent_task),
     "POST /admin_portal_link_tokens" => Create(&ADMIN_PORTAL_TOKENS),
     "POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke" => Custom(revoke_admin_portal_token),
+    // Session tokens (the default session token, or one from a JWT template)
+    "POST /sessions/{session_id}/tokens" => Custom(session_token),
+    "POST /sessions/{session_id}/tokens/{template_name}" => Custom(session_token),
     // Sign-ups, clients
     "GET /sign_ups/{id}" => Get(&SIGN_UPS),
     "PATCH /sign_ups/{id}" => Update(&SIGN_UPS),
