@@ -705,6 +705,18 @@ async fn organization_domains_enterprise_connections_and_directories() {
             .ok()["total_count"],
         0
     );
+    // Deleting an organization deletes its domains.
+    api.post(
+        &format!("/v1/organizations/{other}/domains"),
+        json!({ "name": "globex.com", "enrollment_mode": "manual_invitation" }),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/organizations/{other}")).await.ok();
+    assert_eq!(
+        api.get("/v1/organization_domains").await.ok()["total_count"],
+        0
+    );
 
     let ec = api
         .post(

@@ -944,6 +944,19 @@ pub(crate) fn custom_role(st: &State, key: &str) -> Option<(String, Vec<String>)
     Some((r["name"].as_str().unwrap_or(key).to_string(), perms))
 }
 
+/// Drop what belonged to a deleted organization: its domains go, and enterprise connections
+/// no longer name it.
+pub(crate) fn organization_deleted(st: &mut State, org_id: &str) {
+    if let Some(domains) = st.records.get_mut(ORG_DOMAINS.coll) {
+        domains.retain(|d| d["_parent"] != org_id);
+    }
+    if let Some(conns) = st.records.get_mut(ENTERPRISE_CONNECTIONS.coll) {
+        for c in conns.iter_mut().filter(|c| c["organization_id"] == org_id) {
+            c["organization_id"] = Value::Null;
+        }
+    }
+}
+
 /// Whether `key` names a role: a built-in one or a created one.
 pub(crate) fn role_exists(st: &State, key: &str) -> bool {
     crate::render::ROLES.contains(&key) || records(st, &ROLES).iter().any(|r| r["key"] == key)

@@ -37,7 +37,9 @@ use crate::state::State;
 mod families;
 mod routes;
 
-pub(crate) use families::{custom_role, hibp_enabled, role_exists, seed_demo};
+pub(crate) use families::{
+    custom_role, hibp_enabled, organization_deleted, role_exists, seed_demo,
+};
 pub(crate) use routes::ROUTES;
 
 /// The spec's description of one operation (see `tests/gen_shapes.py`).
