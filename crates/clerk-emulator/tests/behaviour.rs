@@ -1722,3 +1722,50 @@ async fn unfinished_request_heads_are_closed() {
         .unwrap();
     assert!(r.status().is_success());
 }
+
+#[tokio::test]
+async fn second_factors_and_passwords_can_be_removed() {
+    let api = Api::empty().await;
+    let u = api
+        .post(
+            "/v1/users",
+            json!({ "email_address": ["mfa@example.com"], "password": "a-fine-passphrase",
+                    "totp_secret": "AICJ3HCXKO4KOU6NDHPCMPT4G3AQ", "backup_codes": ["a1", "b2"] }),
+        )
+        .await
+        .ok();
+    let uid = s(&u["id"]);
+    assert_eq!(
+        (u["totp_enabled"].clone(), u["two_factor_enabled"].clone()),
+        (json!(true), json!(true))
+    );
+    let r = api.delete(&format!("/v1/users/{uid}/totp")).await.ok();
+    assert_eq!(r, json!({ "user_id": uid }));
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(u["totp_enabled"], false);
+    assert_eq!(u["backup_code_enabled"], true);
+    api.delete(&format!("/v1/users/{uid}/backup_code"))
+        .await
+        .ok();
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(u["two_factor_enabled"], false);
+    assert!(u["mfa_disabled_at"].is_i64());
+    api.delete(&format!("/v1/users/{uid}/mfa")).await.ok();
+    let u = api
+        .post_empty(&format!("/v1/users/{uid}/remove_password"))
+        .await
+        .ok();
+    assert_eq!(u["password_enabled"], false);
+    let again = api
+        .post_empty(&format!("/v1/users/{uid}/remove_password"))
+        .await
+        .ok();
+    assert_eq!(
+        again["password_enabled"], false,
+        "unchanged without a password"
+    );
+    api.delete("/v1/users/user_missing/mfa")
+        .await
+        .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}

@@ -23,6 +23,10 @@ const IMPLEMENTED: &[&str] = &[
     "POST /users/{user_id}/unlock",
     "PATCH /users/{user_id}/metadata",
     "PUT /users/{user_id}/metadata",
+    "DELETE /users/{user_id}/mfa",
+    "DELETE /users/{user_id}/totp",
+    "DELETE /users/{user_id}/backup_code",
+    "POST /users/{user_id}/remove_password",
     "GET /users/{user_id}/organization_memberships",
     "GET /users/{user_id}/organization_invitations",
     "GET /organizations",
@@ -237,6 +241,14 @@ async fn every_endpoint_matches_the_spec() {
     )
     .await
     .ok();
+    for part in ["totp", "backup_code", "mfa"] {
+        api.delete(&format!("/v1/users/{dora_id}/{part}"))
+            .await
+            .ok();
+    }
+    api.post_empty(&format!("/v1/users/{dora_id}/remove_password"))
+        .await
+        .ok();
 
     // ---- email addresses and phone numbers --------------------------------
     let email = api

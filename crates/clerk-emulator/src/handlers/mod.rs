@@ -53,6 +53,12 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         ("POST", ["users", id, "lock"]) => users::set_locked(st, cx, id, true),
         ("POST", ["users", id, "unlock"]) => users::set_locked(st, cx, id, false),
         ("PATCH", ["users", id, "metadata"]) => users::metadata(st, cx, id, false),
+        ("DELETE", ["users", id, "mfa"]) => users::disable_mfa(st, cx, id, users::Mfa::All),
+        ("DELETE", ["users", id, "totp"]) => users::disable_mfa(st, cx, id, users::Mfa::Totp),
+        ("DELETE", ["users", id, "backup_code"]) => {
+            users::disable_mfa(st, cx, id, users::Mfa::BackupCodes)
+        }
+        ("POST", ["users", id, "remove_password"]) => users::remove_password(st, cx, id),
         ("PUT", ["users", id, "metadata"]) => users::metadata(st, cx, id, true),
         ("GET", ["users", id, "organization_memberships"]) => mem::list_for_user(st, cx, id),
         ("GET", ["users", id, "organization_invitations"]) => oinv::list_for_user(st, cx, id),

@@ -926,3 +926,51 @@ pub fn metadata(st: &mut State, cx: &Ctx, id: &str, replace: bool) -> Res {
     u.updated_at = cx.now;
     Ok(render::user(u))
 }
+
+/// What `DELETE /users/{id}/mfa`, `/totp` and `/backup_code` remove.
+#[derive(Clone, Copy)]
+pub enum Mfa {
+    /// Every second factor: TOTP, backup codes, SMS codes.
+    All,
+    Totp,
+    BackupCodes,
+}
+
+/// `DELETE /users/{id}/mfa`, `DELETE /users/{id}/totp`, `DELETE /users/{id}/backup_code`:
+/// answers `{"user_id"}`.
+pub fn disable_mfa(st: &mut State, cx: &Ctx, id: &str, what: Mfa) -> Res {
+    let u = find_mut(st, id)?;
+    match what {
+        Mfa::All => {
+            u.totp_enabled = false;
+            u.backup_code_enabled = false;
+            for p in &mut u.phone_numbers {
+                p.reserved_for_second_factor = false;
+                p.default_second_factor = false;
+            }
+        }
+        Mfa::Totp => u.totp_enabled = false,
+        Mfa::BackupCodes => u.backup_code_enabled = false,
+    }
+    let still = u.totp_enabled
+        || u.backup_code_enabled
+        || u.phone_numbers.iter().any(|p| p.reserved_for_second_factor);
+    if !still && u.mfa_enabled_at.is_some() {
+        u.mfa_enabled_at = None;
+        u.mfa_disabled_at = Some(cx.now);
+    }
+    u.updated_at = cx.now;
+    Ok(json!({ "user_id": id }))
+}
+
+/// `POST /users/{id}/remove_password`: a user without a password is returned unchanged.
+pub fn remove_password(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    Fields::parse(cx.body, &[])?;
+    let u = find_mut(st, id)?;
+    if u.password_enabled {
+        u.password_enabled = false;
+        u.password_last_updated_at = None;
+        u.updated_at = cx.now;
+    }
+    Ok(render::user(u))
+}
