@@ -71,11 +71,11 @@ async fn custom_secret_key() {
 #[tokio::test]
 async fn unimplemented_paths_answer_clerk_shaped_404() {
     let api = Api::empty().await;
-    let r = api.get("/v1/saml_connections").await;
+    let r = api.get("/v1/templates/email").await;
     r.expect_error(404, "resource_not_found");
     assert_eq!(
         r.body["errors"][0]["long_message"],
-        "The emulator does not implement GET /v1/saml_connections"
+        "The emulator does not implement GET /v1/templates/email"
     );
     let r = api.send("PUT", "/v1/users", Some(json!({}))).await;
     r.expect_error(404, "resource_not_found");

@@ -508,7 +508,7 @@ async fn every_endpoint_matches_the_spec() {
     api.get("/v1/sessions/sess_nope")
         .await
         .expect_error(404, "resource_not_found");
-    api.get("/v1/saml_connections")
+    api.get("/v1/templates/email")
         .await
         .expect_error(404, "resource_not_found");
     api.get("/v1/users?limit=0")
@@ -913,6 +913,11 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "DELETE /enterprise_connections/{enterprise_connection_id}",
     "GET /enterprise_connections/{enterprise_connection_id}/test_runs",
     "POST /enterprise_connections/{enterprise_connection_id}/test_runs",
+    "GET /saml_connections",
+    "POST /saml_connections",
+    "GET /saml_connections/{saml_connection_id}",
+    "PATCH /saml_connections/{saml_connection_id}",
+    "DELETE /saml_connections/{saml_connection_id}",
     "GET /directories",
     "POST /directories",
     "GET /directories/{directory_id}",
@@ -1316,6 +1321,26 @@ async fn every_store_endpoint_matches_the_spec() {
         .await
         .ok();
     api.get(&format!("/v1/enterprise_connections/{ec_id}/test_runs"))
+        .await
+        .ok();
+
+    // SAML connections
+    let saml = api
+        .post("/v1/saml_connections", json!({"name": "Okta SAML", "provider": "saml_okta", "domains": ["saml.example.com"], "idp_entity_id": "http://www.okta.com/exk", "idp_sso_url": "https://acme.okta.com/app/sso/saml"}))
+        .await
+        .ok();
+    let saml_id = id(&saml);
+    api.get("/v1/saml_connections").await.ok();
+    api.get(&format!("/v1/saml_connections/{saml_id}"))
+        .await
+        .ok();
+    api.patch(
+        &format!("/v1/saml_connections/{saml_id}"),
+        json!({"active": true, "force_authn": true}),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/saml_connections/{saml_id}"))
         .await
         .ok();
 

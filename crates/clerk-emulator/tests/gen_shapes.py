@@ -63,7 +63,9 @@ def instance(x, depth=0):
     if x.get("nullable"):
         return None
     for k in ("oneOf", "anyOf"):
-        if k in x:
+        # Alternatives that only add constraints (`anyOf: [{required: [domain]}, …]`) leave
+        # the schema's own properties as the shape.
+        if k in x and not ("properties" in x and all(set(o) <= {"required"} for o in x[k])):
             opts = [o for o in x[k] if resolve(o).get("type") != "null"]
             return instance(opts[0], depth + 1)
     t = x.get("type")

@@ -1261,3 +1261,48 @@ async fn session_tokens_and_jwt_templates() {
         .expect_error(404, "resource_not_found");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn saml_connections_lifecycle() {
+    let api = Api::empty().await;
+    api.post(
+        "/v1/saml_connections",
+        json!({ "name": "No domain", "provider": "saml_custom" }),
+    )
+    .await
+    .expect_error(422, "form_param_missing");
+    api.post(
+        "/v1/saml_connections",
+        json!({ "name": "Bad", "provider": "oidc_custom", "domain": "x.com" }),
+    )
+    .await
+    .expect_error(422, "form_param_value_invalid");
+    let c = api
+        .post(
+            "/v1/saml_connections",
+            json!({ "name": "Corp", "provider": "saml_custom", "domain": "corp.example.com" }),
+        )
+        .await
+        .ok();
+    let id = s(&c["id"]);
+    assert!(id.starts_with("samlc_"));
+    assert_eq!(
+        c["domains"],
+        json!(["corp.example.com"]),
+        "domain is the one-item domains"
+    );
+    assert_eq!(c["authenticatable"], false, "no IdP configured yet");
+    assert!(s(&c["acs_url"]).ends_with(&id));
+    let c = api
+        .patch(&format!("/v1/saml_connections/{id}"), json!({ "idp_entity_id": "urn:idp", "idp_sso_url": "https://idp.example.com/sso", "active": true }))
+        .await
+        .ok();
+    assert_eq!(c["authenticatable"], true);
+    assert_eq!(c["active"], true);
+    assert_eq!(api.get("/v1/saml_connections").await.ok()["total_count"], 1);
+    api.delete(&format!("/v1/saml_connections/{id}")).await.ok();
+    api.get(&format!("/v1/saml_connections/{id}"))
+        .await
+        .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}

@@ -1282,6 +1282,75 @@ fn enterprise_connection_hook(
     Ok(())
 }
 
+pub(crate) static SAML_CONNECTIONS: Family = Family {
+    coll: "saml_connections",
+    prefix: "samlc",
+    hex_id: false,
+    what: "SAML connection",
+    parent: None,
+    alt_key: None,
+    unique: &[],
+    hook: Some(saml_connection_hook),
+    filter: None,
+};
+
+fn saml_connection_hook(
+    st: &mut State,
+    _call: &Call,
+    body: &Fields,
+    rec: &mut Value,
+    phase: Phase,
+) -> Result<(), ClerkError> {
+    let provider = rec["provider"].as_str().unwrap_or("").to_string();
+    if !provider.starts_with("saml_") {
+        return Err(ClerkError::invalid_value("provider", &provider));
+    }
+    // `domain` (deprecated) and `domains` are one list: the first domain is `domain`.
+    let mut domains = body.str_array_opt("domains")?;
+    if let Some(d) = body.str_opt("domain")?
+        && domains.as_ref().is_none_or(|v| v.is_empty())
+    {
+        domains = Some(vec![d]);
+    }
+    match domains {
+        Some(d) if !d.is_empty() => {
+            if let Some(bad) = d.iter().find(|d| !d.contains('.') || d.contains('@')) {
+                return Err(ClerkError::format_invalid(
+                    "domains",
+                    format!("{bad} is not a valid domain name."),
+                ));
+            }
+            rec["domain"] = json!(d[0]);
+            rec["domains"] = json!(d);
+        }
+        _ if phase == Phase::Create => return Err(ClerkError::missing("domains")),
+        _ => {}
+    }
+    if let Some(org) = body.str_opt("organization_id")? {
+        rec["organization_id"] = json!(crate::handlers::org_id(st, &org)?);
+    }
+    if let Some(url) = body.str_opt("idp_metadata_url")?
+        && !url.starts_with("https://")
+    {
+        return Err(ClerkError::format_invalid(
+            "idp_metadata_url",
+            "idp_metadata_url must be a valid https URL.",
+        ));
+    }
+    if phase == Phase::Create {
+        let id = rec["id"].as_str().unwrap_or("").to_string();
+        rec["acs_url"] = json!(format!("{FRONTEND_API}/v1/saml/acs/{id}"));
+        rec["sp_entity_id"] = json!(format!("{FRONTEND_API}/saml/{id}"));
+        rec["sp_metadata_url"] = json!(format!("{FRONTEND_API}/v1/saml/metadata/{id}.xml"));
+    }
+    // A connection can sign users in once the IdP is configured.
+    let configured = (rec["idp_entity_id"].is_string() && rec["idp_sso_url"].is_string())
+        || rec["idp_metadata"].is_string()
+        || rec["idp_metadata_url"].is_string();
+    rec["authenticatable"] = json!(configured);
+    Ok(())
+}
+
 pub(crate) static TEST_RUNS: Family = Family {
     coll: "enterprise_connection_test_runs",
     prefix: "ectr",

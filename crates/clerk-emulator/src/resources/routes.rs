@@ -95,6 +95,12 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "DELETE /enterprise_connections/{enterprise_connection_id}" => Delete(&ENTERPRISE_CONNECTIONS),
     "GET /enterprise_connections/{enterprise_connection_id}/test_runs" => List(&TEST_RUNS),
     "POST /enterprise_connections/{enterprise_connection_id}/test_runs" => Custom(create_test_run),
+    // SAML connections (the older API; enterprise connections supersede it)
+    "GET /saml_connections" => List(&SAML_CONNECTIONS),
+    "POST /saml_connections" => Create(&SAML_CONNECTIONS),
+    "GET /saml_connections/{saml_connection_id}" => Get(&SAML_CONNECTIONS),
+    "PATCH /saml_connections/{saml_connection_id}" => Update(&SAML_CONNECTIONS),
+    "DELETE /saml_connections/{saml_connection_id}" => Delete(&SAML_CONNECTIONS),
     // Directories
     "GET /directories" => List(&DIRECTORIES),
     "POST /directories" => Create(&DIRECTORIES),
