@@ -978,6 +978,7 @@ pub(crate) static ROLE_SETS: Family = Family {
 
 /// A role as a role set lists it.
 fn role_set_item(st: &State, key: &str) -> Result<Value, ClerkError> {
+    // Built-in roles exist from the instance's start.
     let now = 0;
     if let Some(r) = records(st, &ROLES).iter().find(|r| r["key"] == key) {
         return Ok(json!({
@@ -2174,7 +2175,7 @@ pub(crate) static AGENT_TASKS: Family = Family {
 
 fn agent_task_hook(
     st: &mut State,
-    call: &Call,
+    _call: &Call,
     body: &Fields,
     rec: &mut Value,
     _phase: Phase,
@@ -2202,7 +2203,6 @@ fn agent_task_hook(
     rec["url"] = json!(format!("{ACCOUNTS}/agent-task?ticket={}", secret("", 32)));
     rec["_user_id"] = json!(user);
     rec["_revoked"] = json!(false);
-    rec["_created_at"] = json!(call.cx.now);
     Ok(())
 }
 
