@@ -5,8 +5,16 @@
 //! invitations, application invitations and sessions, with Clerk's request
 //! validation, error bodies (`{"errors":[…],"clerk_trace_id":…}`), list shapes
 //! and metadata semantics as described by the official OpenAPI spec
-//! (version `2026-05-12`). Paths it does not implement answer a Clerk-shaped
-//! 404 naming the path.
+//! (version `2026-05-12`). A generic, table-driven store (`src/resources`)
+//! serves the configuration families: JWT templates, OAuth applications,
+//! domains, allow/block lists, redirect URLs, actor / sign-in / testing tokens,
+//! machines, organization roles, permissions and role sets, organization
+//! domains, enterprise connections, directories and SCIM directories, the
+//! waitlist, Svix webhooks, instance settings, billing, agent tasks, admin
+//! portal links, sign-ups, clients and proxy checks; API keys and M2M tokens
+//! live with the OAuth side. Paths it does not implement answer a Clerk-shaped
+//! 404 naming the path; a Backend API path sent without `/v1` answers a 404
+//! saying the base URL is probably missing it.
 //!
 //! Realism knobs — rate limiting like a development instance, fixed latency,
 //! injected faults — are set at start ([`EmulatorConfig`]) and can be changed
@@ -64,6 +72,7 @@ mod handlers;
 pub mod oauth;
 mod render;
 mod req;
+mod resources;
 mod seed;
 mod server;
 #[allow(missing_docs)] // record fields carry Clerk's own names; see the BAPI spec

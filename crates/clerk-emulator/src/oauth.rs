@@ -160,6 +160,13 @@ fn decoding_key() -> &'static DecodingKey {
     &signing_key().decoding
 }
 
+/// Sign `claims` as an RS256 JWT with the emulator's key (published at `GET /v1/jwks`).
+pub(crate) fn sign_rs256(claims: &Value) -> String {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(SIGNING_KID.into());
+    jsonwebtoken::encode(&header, claims, encoding_key()).expect("signing with a valid key")
+}
+
 /// The public key set.
 pub fn jwks() -> Value {
     json!({ "keys": [signing_key().jwk.clone()] })
@@ -861,6 +868,7 @@ pub(crate) fn create_credential(st: &mut State, cx: &Ctx, api_key: bool) -> Res 
     let cred = MachineCredential {
         id: format!("{prefix}{}", random_hex(16)),
         secret_hash: sha256_hex(&secret),
+        secret: api_key.then(|| secret.clone()),
         subject,
         name,
         description: f.str_opt("description")?,
@@ -938,6 +946,163 @@ pub(crate) fn revoke_credential(st: &mut State, cx: &Ctx, id: &str, api_key: boo
     c.revocation_reason = reason.or(Some("Revoked".into()));
     c.updated_at = cx.now;
     Ok(credential_object(object, c, cx.now, None))
+}
+
+fn credential_not_found(api_key: bool, id: &str) -> ClerkError {
+    ClerkError::not_found(if api_key {
+        format!("No API key was found with id {id}")
+    } else {
+        format!("No M2M token was found with id {id}")
+    })
+}
+
+/// `GET /api_keys?subject=…` (`{data, total_count}`) and `GET /m2m_tokens?subject=…`
+/// (`{m2m_tokens, total_count}`).
+pub(crate) fn list_credentials(st: &mut State, cx: &Ctx, api_key: bool) -> Res {
+    let q = cx.q;
+    let subject = q
+        .get("subject")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ClerkError::missing("subject"))?
+        .to_string();
+    let (limit, offset) = (q.limit()?, q.offset()?);
+    let include_invalid = q.bool("include_invalid")?.unwrap_or(false);
+    let revoked = q.bool("revoked")?;
+    let expired = q.bool("expired")?;
+    let needle = q.get("query").map(str::to_lowercase);
+    let map = if api_key {
+        &st.api_keys
+    } else {
+        &st.m2m_tokens
+    };
+    let mut items: Vec<&MachineCredential> = map
+        .values()
+        .filter(|c| c.subject == subject)
+        .filter(|c| {
+            let is_expired = c.expiration.is_some_and(|e| e <= cx.now);
+            if api_key {
+                include_invalid || (!c.revoked && !is_expired)
+            } else {
+                revoked.is_none_or(|r| r == c.revoked) && expired.is_none_or(|e| e == is_expired)
+            }
+        })
+        .filter(|c| {
+            needle.as_ref().is_none_or(|n| {
+                c.name
+                    .as_deref()
+                    .is_some_and(|s| s.to_lowercase().contains(n))
+                    || c.id.contains(n.as_str())
+            })
+        })
+        .collect();
+    items.sort_by_key(|c| std::cmp::Reverse((c.created_at, c.id.clone())));
+    let total = items.len();
+    let object = if api_key {
+        "api_key"
+    } else {
+        "machine_to_machine_token"
+    };
+    let page: Vec<Value> = items
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|c| credential_object(object, c, cx.now, None))
+        .collect();
+    Ok(if api_key {
+        json!({ "data": page, "total_count": total })
+    } else {
+        json!({ "m2m_tokens": page, "total_count": total })
+    })
+}
+
+/// `GET /api_keys/{id}`
+pub(crate) fn get_api_key(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    st.api_keys
+        .get(id)
+        .map(|c| credential_object("api_key", c, cx.now, None))
+        .ok_or_else(|| credential_not_found(true, id))
+}
+
+/// `GET /api_keys/{id}/secret`
+pub(crate) fn api_key_secret(st: &mut State, id: &str) -> Res {
+    let c = st
+        .api_keys
+        .get(id)
+        .ok_or_else(|| credential_not_found(true, id))?;
+    match &c.secret {
+        Some(s) => Ok(json!({ "secret": s })),
+        None => Err(ClerkError::new(
+            400,
+            "api_key_secret_unavailable",
+            "secret unavailable",
+            "The secret of this API key is no longer available.",
+        )),
+    }
+}
+
+/// `PATCH /api_keys/{id}`
+pub(crate) fn update_api_key(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    let f = Fields::parse_required(
+        cx.body,
+        &[
+            "claims",
+            "description",
+            "scopes",
+            "seconds_until_expiration",
+            "subject",
+        ],
+    )?;
+    let subject = f.str_opt("subject")?;
+    if let Some(s) = &subject
+        && !subject_ok(s)
+    {
+        return Err(ClerkError::format_invalid(
+            "subject",
+            "subject must be a user_, org_ or mch_ id",
+        ));
+    }
+    let description = f.str_nullable("description")?;
+    let scopes = f.str_array_opt("scopes")?;
+    let ttl = match f.get("seconds_until_expiration") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n.as_f64().unwrap_or(0.0) as i64),
+        Some(other) => {
+            return Err(ClerkError::wrong_type(
+                "seconds_until_expiration",
+                other,
+                "number",
+            ));
+        }
+    };
+    let c = st
+        .api_keys
+        .get_mut(id)
+        .ok_or_else(|| credential_not_found(true, id))?;
+    if let Some(s) = subject {
+        c.subject = s;
+    }
+    if let Some(d) = description {
+        c.description = d;
+    }
+    if let Some(s) = scopes {
+        c.scopes = s;
+    }
+    if f.has("claims") {
+        c.claims = f.get("claims").cloned().unwrap_or(Value::Null);
+    }
+    if let Some(t) = ttl {
+        c.expiration = Some(cx.now + t * 1000);
+    }
+    c.updated_at = cx.now;
+    Ok(credential_object("api_key", c, cx.now, None))
+}
+
+/// `DELETE /api_keys/{id}`
+pub(crate) fn delete_api_key(st: &mut State, id: &str) -> Res {
+    st.api_keys
+        .remove(id)
+        .ok_or_else(|| credential_not_found(true, id))?;
+    Ok(json!({ "id": id, "object": "api_key", "deleted": true }))
 }
 
 /// Admin: `GET` / `PUT /__emulator/oauth`.

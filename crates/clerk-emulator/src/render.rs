@@ -241,8 +241,12 @@ pub fn membership(st: &State, m: &Membership) -> Value {
         "id": m.id,
         "object": "organization_membership",
         "role": m.role,
-        "role_name": role_name(&m.role),
-        "permissions": role_permissions(&m.role),
+        "role_name": crate::resources::custom_role(st, &m.role)
+            .map(|(name, _)| name)
+            .unwrap_or_else(|| role_name(&m.role).to_string()),
+        "permissions": crate::resources::custom_role(st, &m.role)
+            .map(|(_, perms)| perms)
+            .unwrap_or_else(|| role_permissions(&m.role).iter().map(|p| p.to_string()).collect()),
         "public_metadata": m.public_metadata,
         "private_metadata": m.private_metadata,
         "organization": org,
@@ -275,7 +279,9 @@ pub fn organization_invitation(st: &State, i: &OrganizationInvitation, public_or
         "id": i.id,
         "email_address": i.email_address,
         "role": i.role,
-        "role_name": role_name(&i.role),
+        "role_name": crate::resources::custom_role(st, &i.role)
+            .map(|(name, _)| name)
+            .unwrap_or_else(|| role_name(&i.role).to_string()),
         "organization_id": i.organization_id,
         "inviter_id": i.inviter_id,
         "public_inviter_data": inviter,

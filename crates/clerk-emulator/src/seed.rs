@@ -428,5 +428,6 @@ pub fn demo() -> State {
             u.last_active_at = Some(created_at + HOUR);
         }
     }
+    crate::resources::seed_demo(&mut st, now);
     st
 }

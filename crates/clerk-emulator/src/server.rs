@@ -133,6 +133,13 @@ pub(crate) fn build_router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1", any(api))
         .route("/v1/{*rest}", any(api))
+        // Clerk's JS SDK calls the machine-authentication endpoints without `/v1`
+        // (`skipApiVersionInUrl`); Clerk serves them there too.
+        .route("/api_keys", any(api))
+        .route("/api_keys/{*rest}", any(api))
+        .route("/m2m_tokens", any(api))
+        .route("/m2m_tokens/{*rest}", any(api))
+        .route("/oauth_applications/access_tokens/verify", any(api))
         // The Frontend API side of Clerk as an OAuth authorization server.
         .route(
             "/.well-known/oauth-authorization-server",
@@ -171,8 +178,73 @@ fn not_implemented_error(method: &Method, path: &str) -> ClerkError {
     .with_meta("path", json!(path))
 }
 
+/// First path segments of the Backend API (the spec's paths), to recognize a request whose
+/// base URL lacks `/v1`.
+const BAPI_SEGMENTS: &[&str] = &[
+    "actor_tokens",
+    "admin_portal_link_tokens",
+    "agents",
+    "allowlist_identifiers",
+    "api_keys",
+    "beta_features",
+    "billing",
+    "blocklist_identifiers",
+    "clients",
+    "directories",
+    "domains",
+    "email_addresses",
+    "enterprise_connections",
+    "instance",
+    "invitations",
+    "jwks",
+    "jwt_templates",
+    "m2m_tokens",
+    "machines",
+    "oauth_applications",
+    "organization_domains",
+    "organization_invitations",
+    "organization_memberships",
+    "organization_permissions",
+    "organization_roles",
+    "organizations",
+    "phone_numbers",
+    "proxy_checks",
+    "public",
+    "redirect_urls",
+    "role_sets",
+    "saml_connections",
+    "scim_directories",
+    "sessions",
+    "sign_in_tokens",
+    "sign_ups",
+    "templates",
+    "testing_tokens",
+    "users",
+    "waitlist_entries",
+    "webhooks",
+];
+
+/// 404 for a Backend API path sent without the `/v1` prefix.
+fn missing_v1_error(method: &Method, path: &str) -> ClerkError {
+    ClerkError::new(
+        404,
+        "resource_not_found",
+        "not found",
+        format!(
+            "No resource at {method} {path}. The Backend API is served under /v1: the base URL is probably missing /v1 (use {method} /v1{path})."
+        ),
+    )
+    .with_meta("method", json!(method.as_str()))
+    .with_meta("path", json!(path))
+}
+
 async fn not_implemented(method: Method, uri: Uri) -> Response {
-    not_implemented_error(&method, uri.path()).into_response()
+    let path = uri.path();
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if BAPI_SEGMENTS.contains(&first) {
+        return missing_v1_error(&method, path).into_response();
+    }
+    not_implemented_error(&method, path).into_response()
 }
 
 /// Response whose body fails at once: hyper closes the connection before
@@ -295,15 +367,29 @@ async fn api(
     let result = {
         let mut st = sh.state();
         st.expire(now);
-        dispatch(&mut st, &method, &segs, &cx)
+        match dispatch(&mut st, &method, &segs, &cx) {
+            Some(r) => Some(r.map(|v| crate::resources::Reply {
+                status: 200,
+                body: Some(v),
+            })),
+            None => crate::resources::dispatch(&mut st, &method, &segs, &cx),
+        }
     };
     match result {
         None => not_implemented_error(&method, path).into_response(),
+        Some(Ok(crate::resources::Reply { body: None, status })) => StatusCode::from_u16(status)
+            .unwrap_or(StatusCode::NO_CONTENT)
+            .into_response(),
         // Clerk answers 201 Created for a new M2M token, 200 everywhere else.
-        Some(Ok(v)) if method == Method::POST && segs == ["m2m_tokens"] => {
+        Some(Ok(crate::resources::Reply { body: Some(v), .. }))
+            if method == Method::POST && segs == ["m2m_tokens"] =>
+        {
             json_response(StatusCode::CREATED, &v)
         }
-        Some(Ok(v)) => json_response(StatusCode::OK, &v),
+        Some(Ok(crate::resources::Reply {
+            body: Some(v),
+            status,
+        })) => json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), &v),
         Some(Err(e)) => {
             tracing::debug!(code = e.code(), status = %e.status(), %path, "clerk error");
             e.into_response()

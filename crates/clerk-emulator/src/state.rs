@@ -48,6 +48,14 @@ pub struct State {
     pub api_keys: BTreeMap<String, MachineCredential>,
     /// M2M tokens, by id (`mt_…`).
     pub m2m_tokens: BTreeMap<String, MachineCredential>,
+    /// Records of the generic resource store (JWT templates, domains, roles, …), by collection,
+    /// in insertion order (see `resources`).
+    pub records: BTreeMap<String, Vec<Value>>,
+    /// Instance-wide settings objects (`instance`, `communication`, …) and singletons (`svix`).
+    pub settings: BTreeMap<String, Value>,
+    /// Identifiers every user must have (`email_address`, `phone_number`, `username`);
+    /// `None` means the default instance's: an email address.
+    pub required_identifiers: Option<Vec<String>>,
     /// Seed of the id generator (ids are derived from `id_seed` and `seq`).
     pub id_seed: u64,
     /// Monotonic counter: bumped for every id and used to break ordering ties.
@@ -255,6 +263,10 @@ pub struct OAuthToken {
 pub struct MachineCredential {
     pub id: String,
     pub secret_hash: String,
+    /// The API key's secret, which `GET /api_keys/{id}/secret` answers (Clerk can show an API
+    /// key's secret again; M2M tokens keep only the hash).
+    #[serde(default)]
+    pub secret: Option<String>,
     pub subject: String,
     pub name: Option<String>,
     pub description: Option<String>,
@@ -286,6 +298,13 @@ impl State {
     /// Load a state previously produced by [`State::to_json`].
     pub fn from_json(json: &str) -> Result<State, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    /// Identifiers every user must have.
+    pub fn required_identifiers(&self) -> Vec<String> {
+        self.required_identifiers
+            .clone()
+            .unwrap_or_else(|| vec!["email_address".to_string()])
     }
 
     /// Next value of the monotonic counter.

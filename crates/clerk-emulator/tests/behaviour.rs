@@ -71,11 +71,11 @@ async fn custom_secret_key() {
 #[tokio::test]
 async fn unimplemented_paths_answer_clerk_shaped_404() {
     let api = Api::empty().await;
-    let r = api.get("/v1/jwt_templates").await;
+    let r = api.get("/v1/templates/email").await;
     r.expect_error(404, "resource_not_found");
     assert_eq!(
         r.body["errors"][0]["long_message"],
-        "The emulator does not implement GET /v1/jwt_templates"
+        "The emulator does not implement GET /v1/templates/email"
     );
     let r = api.send("PUT", "/v1/users", Some(json!({}))).await;
     r.expect_error(404, "resource_not_found");
@@ -89,6 +89,40 @@ async fn unimplemented_paths_answer_clerk_shaped_404() {
         r.body["errors"][0]["long_message"],
         "The emulator does not implement GET /nope"
     );
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_base_url_without_v1_gets_a_clerk_shaped_hint() {
+    let api = Api::empty().await;
+    for (method, path) in [
+        ("GET", "/users"),
+        ("POST", "/organizations"),
+        ("GET", "/jwt_templates/jtmpl_x"),
+        ("PATCH", "/instance"),
+    ] {
+        let r = api.send(method, path, Some(json!({}))).await;
+        r.expect_error(404, "resource_not_found");
+        let long = r.body["errors"][0]["long_message"].as_str().unwrap();
+        assert!(
+            long.contains("base URL is probably missing /v1")
+                && long.contains(&format!("/v1{path}")),
+            "{long}"
+        );
+        assert_eq!(r.body["errors"][0]["meta"]["path"], path);
+        assert!(r.body["clerk_trace_id"].is_string());
+    }
+    // Clerk's JS SDK calls the machine-authentication endpoints without /v1; they are served.
+    let uid = api.user("Key", "Owner").await;
+    let created = api
+        .post("/api_keys", json!({ "name": "no-v1", "subject": uid }))
+        .await
+        .ok();
+    let listed = api.get(&format!("/api_keys?subject={uid}")).await.ok();
+    assert_eq!(listed["data"][0]["id"], created["id"]);
+    api.post("/api_keys/verify", json!({ "secret": created["secret"] }))
+        .await
+        .ok();
     api.emulator.shutdown().await;
 }
 
@@ -1272,7 +1306,10 @@ async fn email_and_phone_identifications() {
         .expect_error(404, "resource_not_found");
 
     let only = api
-        .post("/v1/users", json!({ "phone_number": ["+15550107777"] }))
+        .post(
+            "/v1/users",
+            json!({ "phone_number": ["+15550107777"], "skip_user_requirement": true }),
+        )
         .await
         .ok();
     let pid = s(&only["phone_numbers"][0]["id"]);
@@ -1374,7 +1411,9 @@ async fn fault_injection() {
     )
     .await;
     // POSTs are not affected by a GET fault.
-    api.post("/v1/users", json!({})).await.ok();
+    api.post("/v1/users", json!({ "skip_user_requirement": true }))
+        .await
+        .ok();
     api.get("/v1/users")
         .await
         .expect_error(503, "service_unavailable");
@@ -1682,4 +1721,51 @@ async fn unfinished_request_heads_are_closed() {
         .await
         .unwrap();
     assert!(r.status().is_success());
+}
+
+#[tokio::test]
+async fn second_factors_and_passwords_can_be_removed() {
+    let api = Api::empty().await;
+    let u = api
+        .post(
+            "/v1/users",
+            json!({ "email_address": ["mfa@example.com"], "password": "a-fine-passphrase",
+                    "totp_secret": "AICJ3HCXKO4KOU6NDHPCMPT4G3AQ", "backup_codes": ["a1", "b2"] }),
+        )
+        .await
+        .ok();
+    let uid = s(&u["id"]);
+    assert_eq!(
+        (u["totp_enabled"].clone(), u["two_factor_enabled"].clone()),
+        (json!(true), json!(true))
+    );
+    let r = api.delete(&format!("/v1/users/{uid}/totp")).await.ok();
+    assert_eq!(r, json!({ "user_id": uid }));
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(u["totp_enabled"], false);
+    assert_eq!(u["backup_code_enabled"], true);
+    api.delete(&format!("/v1/users/{uid}/backup_code"))
+        .await
+        .ok();
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(u["two_factor_enabled"], false);
+    assert!(u["mfa_disabled_at"].is_i64());
+    api.delete(&format!("/v1/users/{uid}/mfa")).await.ok();
+    let u = api
+        .post_empty(&format!("/v1/users/{uid}/remove_password"))
+        .await
+        .ok();
+    assert_eq!(u["password_enabled"], false);
+    let again = api
+        .post_empty(&format!("/v1/users/{uid}/remove_password"))
+        .await
+        .ok();
+    assert_eq!(
+        again["password_enabled"], false,
+        "unchanged without a password"
+    );
+    api.delete("/v1/users/user_missing/mfa")
+        .await
+        .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
 }

@@ -23,6 +23,10 @@ const IMPLEMENTED: &[&str] = &[
     "POST /users/{user_id}/unlock",
     "PATCH /users/{user_id}/metadata",
     "PUT /users/{user_id}/metadata",
+    "DELETE /users/{user_id}/mfa",
+    "DELETE /users/{user_id}/totp",
+    "DELETE /users/{user_id}/backup_code",
+    "POST /users/{user_id}/remove_password",
     "GET /users/{user_id}/organization_memberships",
     "GET /users/{user_id}/organization_invitations",
     "GET /organizations",
@@ -237,6 +241,14 @@ async fn every_endpoint_matches_the_spec() {
     )
     .await
     .ok();
+    for part in ["totp", "backup_code", "mfa"] {
+        api.delete(&format!("/v1/users/{dora_id}/{part}"))
+            .await
+            .ok();
+    }
+    api.post_empty(&format!("/v1/users/{dora_id}/remove_password"))
+        .await
+        .ok();
 
     // ---- email addresses and phone numbers --------------------------------
     let email = api
@@ -496,7 +508,7 @@ async fn every_endpoint_matches_the_spec() {
     api.get("/v1/sessions/sess_nope")
         .await
         .expect_error(404, "resource_not_found");
-    api.get("/v1/jwt_templates")
+    api.get("/v1/templates/email")
         .await
         .expect_error(404, "resource_not_found");
     api.get("/v1/users?limit=0")
@@ -824,4 +836,857 @@ async fn machine_authentication_endpoints_match_the_spec() {
             .is_some_and(|s| s.contains(&201))
     );
     api.emulator.shutdown().await;
+}
+/// Operations of the generic resource store and the machine-authentication endpoints; each must
+/// be answered with its success status at least once.
+const STORE_IMPLEMENTED: &[&str] = &[
+    "GET /jwt_templates",
+    "POST /jwt_templates",
+    "GET /jwt_templates/{template_id}",
+    "PATCH /jwt_templates/{template_id}",
+    "DELETE /jwt_templates/{template_id}",
+    "GET /oauth_applications",
+    "POST /oauth_applications",
+    "GET /oauth_applications/{oauth_application_id}",
+    "PATCH /oauth_applications/{oauth_application_id}",
+    "DELETE /oauth_applications/{oauth_application_id}",
+    "POST /oauth_applications/{oauth_application_id}/rotate_secret",
+    "POST /oauth_applications/{oauth_application_id}/revoke_token",
+    "GET /domains",
+    "POST /domains",
+    "PATCH /domains/{domain_id}",
+    "DELETE /domains/{domain_id}",
+    "POST /proxy_checks",
+    "GET /allowlist_identifiers",
+    "POST /allowlist_identifiers",
+    "DELETE /allowlist_identifiers/{identifier_id}",
+    "GET /blocklist_identifiers",
+    "POST /blocklist_identifiers",
+    "DELETE /blocklist_identifiers/{identifier_id}",
+    "GET /redirect_urls",
+    "POST /redirect_urls",
+    "GET /redirect_urls/{id}",
+    "DELETE /redirect_urls/{id}",
+    "POST /actor_tokens",
+    "POST /actor_tokens/{actor_token_id}/revoke",
+    "POST /sign_in_tokens",
+    "POST /sign_in_tokens/{sign_in_token_id}/revoke",
+    "POST /testing_tokens",
+    "GET /machines",
+    "POST /machines",
+    "GET /machines/{machine_id}",
+    "PATCH /machines/{machine_id}",
+    "DELETE /machines/{machine_id}",
+    "GET /machines/{machine_id}/secret_key",
+    "POST /machines/{machine_id}/secret_key/rotate",
+    "POST /machines/{machine_id}/scopes",
+    "DELETE /machines/{machine_id}/scopes/{other_machine_id}",
+    "GET /organization_permissions",
+    "POST /organization_permissions",
+    "GET /organization_permissions/{permission_id}",
+    "PATCH /organization_permissions/{permission_id}",
+    "DELETE /organization_permissions/{permission_id}",
+    "GET /organization_roles",
+    "POST /organization_roles",
+    "GET /organization_roles/{organization_role_id}",
+    "PATCH /organization_roles/{organization_role_id}",
+    "DELETE /organization_roles/{organization_role_id}",
+    "POST /organization_roles/{organization_role_id}/permissions/{permission_id}",
+    "DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}",
+    "GET /role_sets",
+    "POST /role_sets",
+    "GET /role_sets/{role_set_key_or_id}",
+    "PATCH /role_sets/{role_set_key_or_id}",
+    "POST /role_sets/{role_set_key_or_id}/replace",
+    "POST /role_sets/{role_set_key_or_id}/roles",
+    "POST /role_sets/{role_set_key_or_id}/roles/replace",
+    "POST /organizations/{organization_id}/domains",
+    "GET /organizations/{organization_id}/domains",
+    "PATCH /organizations/{organization_id}/domains/{domain_id}",
+    "DELETE /organizations/{organization_id}/domains/{domain_id}",
+    "POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership",
+    "GET /organization_domains",
+    "GET /enterprise_connections",
+    "POST /enterprise_connections",
+    "GET /enterprise_connections/{enterprise_connection_id}",
+    "PATCH /enterprise_connections/{enterprise_connection_id}",
+    "DELETE /enterprise_connections/{enterprise_connection_id}",
+    "GET /enterprise_connections/{enterprise_connection_id}/test_runs",
+    "POST /enterprise_connections/{enterprise_connection_id}/test_runs",
+    "GET /saml_connections",
+    "POST /saml_connections",
+    "GET /saml_connections/{saml_connection_id}",
+    "PATCH /saml_connections/{saml_connection_id}",
+    "DELETE /saml_connections/{saml_connection_id}",
+    "GET /directories",
+    "POST /directories",
+    "GET /directories/{directory_id}",
+    "PATCH /directories/{directory_id}",
+    "DELETE /directories/{directory_id}",
+    "POST /directories/{directory_id}/rotate_api_key",
+    "GET /directories/{directory_id}/group_role_mappings",
+    "POST /directories/{directory_id}/group_role_mappings",
+    "PUT /directories/{directory_id}/group_role_mappings",
+    "DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}",
+    "GET /scim_directories",
+    "POST /scim_directories",
+    "GET /scim_directories/{scim_directory_id}",
+    "PATCH /scim_directories/{scim_directory_id}",
+    "DELETE /scim_directories/{scim_directory_id}",
+    "POST /scim_directories/{scim_directory_id}/rotate_api_key",
+    "GET /scim_directories/{scim_directory_id}/group_role_mappings",
+    "POST /scim_directories/{scim_directory_id}/group_role_mappings",
+    "PUT /scim_directories/{scim_directory_id}/group_role_mappings",
+    "DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
+    "GET /waitlist_entries",
+    "POST /waitlist_entries",
+    "POST /waitlist_entries/bulk",
+    "DELETE /waitlist_entries/{waitlist_entry_id}",
+    "POST /waitlist_entries/{waitlist_entry_id}/invite",
+    "POST /waitlist_entries/{waitlist_entry_id}/reject",
+    "POST /webhooks/svix",
+    "DELETE /webhooks/svix",
+    "POST /webhooks/svix_url",
+    "GET /instance",
+    "PATCH /instance",
+    "PATCH /instance/restrictions",
+    "GET /instance/communication",
+    "PATCH /instance/communication",
+    "GET /instance/protect",
+    "PATCH /instance/protect",
+    "GET /instance/organization_settings",
+    "PATCH /instance/organization_settings",
+    "GET /instance/oauth_application_settings",
+    "PATCH /instance/oauth_application_settings",
+    "GET /billing/plans",
+    "GET /billing/prices",
+    "POST /billing/prices",
+    "GET /billing/subscription_items",
+    "DELETE /billing/subscription_items/{subscription_item_id}",
+    "POST /billing/subscription_items/{subscription_item_id}/extend_free_trial",
+    "POST /billing/subscription_items/{subscription_item_id}/price_transition",
+    "POST /billing/subscription_items/{subscription_item_id}/discounts",
+    "DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
+    "GET /billing/statements",
+    "GET /billing/statements/{statementID}",
+    "GET /billing/statements/{statementID}/payment_attempts",
+    "POST /agents/tasks",
+    "POST /agents/tasks/{agent_task_id}/revoke",
+    "POST /admin_portal_link_tokens",
+    "POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
+    "POST /sessions/{session_id}/tokens",
+    "POST /sessions/{session_id}/tokens/{template_name}",
+    "GET /sign_ups/{id}",
+    "PATCH /sign_ups/{id}",
+    "GET /clients",
+    "GET /clients/{client_id}",
+    "POST /clients/verify",
+    "GET /api_keys",
+    "POST /api_keys",
+    "GET /api_keys/{apiKeyID}",
+    "PATCH /api_keys/{apiKeyID}",
+    "DELETE /api_keys/{apiKeyID}",
+    "GET /api_keys/{apiKeyID}/secret",
+    "POST /api_keys/{apiKeyID}/revoke",
+    "POST /api_keys/verify",
+    "GET /m2m_tokens",
+    "POST /m2m_tokens",
+    "POST /m2m_tokens/{m2m_token_id}/revoke",
+    "POST /m2m_tokens/verify",
+    "GET /jwks",
+];
+
+fn sid(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} in {v}"))
+        .to_string()
+}
+
+/// Drive every operation of the generic store (and the machine-authentication extras) and
+/// validate each response against the spec's schema; list responses in the spec's shape.
+#[tokio::test]
+async fn every_store_endpoint_matches_the_spec() {
+    let api = Api::demo().await;
+    let user = api.get("/v1/users?limit=2").await.ok();
+    let user_id = sid(&user[0], "id");
+    let other_user = sid(&user[1], "id");
+    let org = api.get("/v1/organizations?limit=1").await.ok();
+    let org_id = sid(&org["data"][0], "id");
+
+    // JWT templates
+    let t = api
+        .post("/v1/jwt_templates", json!({"name": "hasura", "claims": {"role": "{{user.public_metadata.role}}"}, "lifetime": 120}))
+        .await
+        .ok();
+    let tid = id(&t);
+    api.get("/v1/jwt_templates").await.ok();
+    api.get(&format!("/v1/jwt_templates/{tid}")).await.ok();
+    api.patch(
+        &format!("/v1/jwt_templates/{tid}"),
+        json!({"name": "hasura2", "claims": {"a": 1}, "allowed_clock_skew": 10}),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/jwt_templates/{tid}")).await.ok();
+
+    // OAuth applications
+    let app = api
+        .post("/v1/oauth_applications", json!({"name": "Acme CLI", "redirect_uris": ["https://cli.example.com/cb"], "scopes": "profile email"}))
+        .await
+        .ok();
+    let app_id = id(&app);
+    api.get("/v1/oauth_applications").await.ok();
+    api.get(&format!("/v1/oauth_applications/{app_id}"))
+        .await
+        .ok();
+    api.patch(
+        &format!("/v1/oauth_applications/{app_id}"),
+        json!({"name": "Acme CLI 2", "consent_screen_enabled": true}),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!("/v1/oauth_applications/{app_id}/rotate_secret"))
+        .await
+        .ok();
+    api.post(
+        &format!("/v1/oauth_applications/{app_id}/revoke_token"),
+        json!({"token": "oat_unknown"}),
+    )
+    .await
+    .ok_with(204);
+    api.delete(&format!("/v1/oauth_applications/{app_id}"))
+        .await
+        .ok();
+
+    // Domains and proxy checks
+    let primary = api.get("/v1/domains").await.ok();
+    assert_eq!(primary["total_count"], 1);
+    let d = api
+        .post(
+            "/v1/domains",
+            json!({"name": "satellite.example.com", "is_satellite": true}),
+        )
+        .await
+        .ok();
+    let did = id(&d);
+    api.patch(
+        &format!("/v1/domains/{did}"),
+        json!({"proxy_url": "https://satellite.example.com/__clerk"}),
+    )
+    .await
+    .ok();
+    api.post(
+        "/v1/proxy_checks",
+        json!({"domain_id": did, "proxy_url": "https://satellite.example.com/__clerk"}),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/domains/{did}")).await.ok();
+
+    // Allow-list, block-list
+    let a = api
+        .post(
+            "/v1/allowlist_identifiers",
+            json!({"identifier": "*@example.org", "notify": false}),
+        )
+        .await
+        .ok();
+    api.get("/v1/allowlist_identifiers").await.ok();
+    api.delete(&format!("/v1/allowlist_identifiers/{}", id(&a)))
+        .await
+        .ok();
+    let b = api
+        .post(
+            "/v1/blocklist_identifiers",
+            json!({"identifier": "spam@example.net"}),
+        )
+        .await
+        .ok();
+    api.get("/v1/blocklist_identifiers").await.ok();
+    api.delete(&format!("/v1/blocklist_identifiers/{}", id(&b)))
+        .await
+        .ok();
+
+    // Redirect URLs
+    let r = api
+        .post(
+            "/v1/redirect_urls",
+            json!({"url": "myapp://oauth-callback"}),
+        )
+        .await
+        .ok();
+    api.get("/v1/redirect_urls").await.ok();
+    api.get(&format!("/v1/redirect_urls/{}", id(&r))).await.ok();
+    api.delete(&format!("/v1/redirect_urls/{}", id(&r)))
+        .await
+        .ok();
+
+    // Actor, sign-in and testing tokens
+    let act = api
+        .post(
+            "/v1/actor_tokens",
+            json!({"user_id": user_id, "actor": {"sub": other_user}, "expires_in_seconds": 600}),
+        )
+        .await
+        .ok();
+    api.post_empty(&format!("/v1/actor_tokens/{}/revoke", id(&act)))
+        .await
+        .ok();
+    let sit = api
+        .post(
+            "/v1/sign_in_tokens",
+            json!({"user_id": user_id, "expires_in_seconds": 600}),
+        )
+        .await
+        .ok();
+    api.post_empty(&format!("/v1/sign_in_tokens/{}/revoke", id(&sit)))
+        .await
+        .ok();
+    api.post_empty("/v1/testing_tokens").await.ok();
+
+    // Machines
+    let m1 = api
+        .post("/v1/machines", json!({"name": "billing-worker"}))
+        .await
+        .ok();
+    let m1_id = id(&m1);
+    let m2 = api
+        .post(
+            "/v1/machines",
+            json!({"name": "ledger", "default_token_ttl": 600, "scoped_machines": [m1_id]}),
+        )
+        .await
+        .ok();
+    let m2_id = id(&m2);
+    api.get("/v1/machines").await.ok();
+    api.get(&format!("/v1/machines/{m2_id}")).await.ok();
+    api.patch(
+        &format!("/v1/machines/{m1_id}"),
+        json!({"name": "billing-worker-2"}),
+    )
+    .await
+    .ok();
+    api.get(&format!("/v1/machines/{m1_id}/secret_key"))
+        .await
+        .ok();
+    api.post(
+        &format!("/v1/machines/{m1_id}/secret_key/rotate"),
+        json!({"previous_token_ttl": 0}),
+    )
+    .await
+    .ok();
+    api.post(
+        &format!("/v1/machines/{m1_id}/scopes"),
+        json!({"to_machine_id": m2_id}),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/machines/{m1_id}/scopes/{m2_id}"))
+        .await
+        .ok();
+    api.delete(&format!("/v1/machines/{m1_id}")).await.ok();
+
+    // Permissions and roles
+    let perm = api
+        .post("/v1/organization_permissions", json!({"name": "Read invoices", "key": "org:invoices:read", "description": "Can read invoices"}))
+        .await
+        .ok();
+    let perm_id = id(&perm);
+    api.get("/v1/organization_permissions").await.ok();
+    api.get(&format!("/v1/organization_permissions/{perm_id}"))
+        .await
+        .ok();
+    api.patch(
+        &format!("/v1/organization_permissions/{perm_id}"),
+        json!({"name": "Read all invoices"}),
+    )
+    .await
+    .ok();
+    let role = api
+        .post("/v1/organization_roles", json!({"name": "Billing", "key": "org:billing", "description": "Billing team", "permissions": ["org:sys_memberships:read"]}))
+        .await
+        .ok();
+    let role_id = id(&role);
+    api.get("/v1/organization_roles").await.ok();
+    api.get(&format!("/v1/organization_roles/{role_id}"))
+        .await
+        .ok();
+    api.patch(
+        &format!("/v1/organization_roles/{role_id}"),
+        json!({"description": "The billing team"}),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!(
+        "/v1/organization_roles/{role_id}/permissions/{perm_id}"
+    ))
+    .await
+    .ok();
+    api.delete(&format!(
+        "/v1/organization_roles/{role_id}/permissions/{perm_id}"
+    ))
+    .await
+    .ok();
+
+    // Role sets
+    let rs = api
+        .post("/v1/role_sets", json!({"name": "Default", "key": "role_set:default", "roles": ["org:admin", "org:member"], "default_role_key": "org:member", "creator_role_key": "org:admin"}))
+        .await
+        .ok();
+    let rs2 = api
+        .post("/v1/role_sets", json!({"name": "Other", "roles": ["org:admin", "org:member"], "default_role_key": "org:member", "creator_role_key": "org:admin"}))
+        .await
+        .ok();
+    api.get("/v1/role_sets").await.ok();
+    api.get("/v1/role_sets/role_set:default").await.ok();
+    api.get(&format!("/v1/role_sets/{}", id(&rs))).await.ok();
+    api.patch(
+        "/v1/role_sets/role_set:default",
+        json!({"description": "The default set"}),
+    )
+    .await
+    .ok();
+    api.post(
+        "/v1/role_sets/role_set:default/roles",
+        json!({"role_keys": ["org:billing"]}),
+    )
+    .await
+    .ok();
+    api.post(
+        "/v1/role_sets/role_set:default/roles/replace",
+        json!({"role_key": "org:billing", "to_role_key": "org:clerk_mcp_reader"}),
+    )
+    .await
+    .ok();
+    api.post(
+        &format!("/v1/role_sets/{}/replace", id(&rs2)),
+        json!({"dest_role_set_key": "role_set:default"}),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/organization_roles/{role_id}"))
+        .await
+        .ok();
+    api.delete(&format!("/v1/organization_permissions/{perm_id}"))
+        .await
+        .ok();
+
+    // Organization domains
+    let od = api
+        .post(&format!("/v1/organizations/{org_id}/domains"), json!({"name": "acme.example.com", "enrollment_mode": "automatic_invitation", "verified": true}))
+        .await
+        .ok();
+    let od_id = id(&od);
+    api.get(&format!("/v1/organizations/{org_id}/domains"))
+        .await
+        .ok();
+    api.get(&format!(
+        "/v1/organization_domains?organization_id={org_id}"
+    ))
+    .await
+    .ok();
+    api.patch(
+        &format!("/v1/organizations/{org_id}/domains/{od_id}"),
+        json!({"enrollment_mode": "automatic_suggestion"}),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!(
+        "/v1/organizations/{org_id}/domains/{od_id}/verify_ownership"
+    ))
+    .await
+    .ok();
+    api.delete(&format!("/v1/organizations/{org_id}/domains/{od_id}"))
+        .await
+        .ok();
+
+    // Enterprise connections, test runs
+    let ec = api
+        .post("/v1/enterprise_connections", json!({"name": "Okta", "provider": "saml_okta", "domains": ["corp.example.com"], "organization_id": org_id}))
+        .await
+        .ok_with(201);
+    let ec_id = id(&ec);
+    api.get("/v1/enterprise_connections").await.ok();
+    api.get(&format!("/v1/enterprise_connections/{ec_id}"))
+        .await
+        .ok();
+    api.patch(
+        &format!("/v1/enterprise_connections/{ec_id}"),
+        json!({"active": true, "sync_user_attributes": true}),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!("/v1/enterprise_connections/{ec_id}/test_runs"))
+        .await
+        .ok();
+    api.get(&format!("/v1/enterprise_connections/{ec_id}/test_runs"))
+        .await
+        .ok();
+
+    // SAML connections
+    let saml = api
+        .post("/v1/saml_connections", json!({"name": "Okta SAML", "provider": "saml_okta", "domains": ["saml.example.com"], "idp_entity_id": "http://www.okta.com/exk", "idp_sso_url": "https://acme.okta.com/app/sso/saml"}))
+        .await
+        .ok();
+    let saml_id = id(&saml);
+    api.get("/v1/saml_connections").await.ok();
+    api.get(&format!("/v1/saml_connections/{saml_id}"))
+        .await
+        .ok();
+    api.patch(
+        &format!("/v1/saml_connections/{saml_id}"),
+        json!({"active": true, "force_authn": true}),
+    )
+    .await
+    .ok();
+    api.delete(&format!("/v1/saml_connections/{saml_id}"))
+        .await
+        .ok();
+
+    // Directories and SCIM directories
+    for (base, group_key) in [
+        ("/v1/directories", "directory_group_id"),
+        ("/v1/scim_directories", "scim_group_id"),
+    ] {
+        let dir = api
+            .post(
+                base,
+                json!({"enterprise_connection_id": ec_id, "provider": "okta", "name": "Okta SCIM"}),
+            )
+            .await
+            .ok();
+        let dir_id = id(&dir);
+        api.get(base).await.ok();
+        api.get(&format!("{base}/{dir_id}")).await.ok();
+        api.patch(
+            &format!("{base}/{dir_id}"),
+            json!({"enabled": false, "name": "Okta"}),
+        )
+        .await
+        .ok();
+        api.post_empty(&format!("{base}/{dir_id}/rotate_api_key"))
+            .await
+            .ok();
+        let mut body = json!({"role_id": "org:member", "precedence": 1});
+        body[group_key] = json!("grp_engineering");
+        if group_key == "directory_group_id" {
+            body["scim_group_id"] = json!("grp_engineering");
+        }
+        let m = api
+            .post(&format!("{base}/{dir_id}/group_role_mappings"), body)
+            .await
+            .ok();
+        api.get(&format!("{base}/{dir_id}/group_role_mappings"))
+            .await
+            .ok();
+        api.delete(&format!("{base}/{dir_id}/group_role_mappings/{}", id(&m)))
+            .await
+            .ok();
+        let mut mapping = json!({"role_id": "org:admin", "precedence": 2});
+        mapping[if group_key == "directory_group_id" {
+            "scim_group_id"
+        } else {
+            group_key
+        }] = json!("grp_admins");
+        api.put(
+            &format!("{base}/{dir_id}/group_role_mappings"),
+            json!({"mappings": [mapping]}),
+        )
+        .await
+        .ok();
+        api.delete(&format!("{base}/{dir_id}")).await.ok();
+    }
+    api.delete(&format!("/v1/enterprise_connections/{ec_id}"))
+        .await
+        .ok();
+
+    // Waitlist
+    let w = api
+        .post(
+            "/v1/waitlist_entries",
+            json!({"email_address": "early@example.com", "notify": false}),
+        )
+        .await
+        .ok();
+    api.post("/v1/waitlist_entries/bulk", json!([{"email_address": "bulk1@wait.example.com"}, {"email_address": "bulk2@wait.example.com"}]))
+        .await
+        .ok();
+    let listed = api.get("/v1/waitlist_entries?status=pending").await.ok();
+    let other = sid(&listed["data"][0], "id");
+    api.get("/v1/waitlist_entries?query=bulk").await.ok();
+    api.post(
+        &format!("/v1/waitlist_entries/{}/invite", id(&w)),
+        json!({"ignore_existing": false}),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!("/v1/waitlist_entries/{other}/reject"))
+        .await
+        .ok();
+    api.delete(&format!("/v1/waitlist_entries/{}", id(&w)))
+        .await
+        .ok();
+
+    // Webhooks
+    api.post_empty("/v1/webhooks/svix").await.ok();
+    api.post_empty("/v1/webhooks/svix_url").await.ok();
+    api.delete("/v1/webhooks/svix").await.ok_with(204);
+
+    // Instance settings
+    api.get("/v1/instance").await.ok();
+    api.patch("/v1/instance", json!({"support_email": "help@example.com", "allowed_origins": ["https://app.example.com"]}))
+        .await
+        .ok_with(204);
+    api.patch(
+        "/v1/instance/restrictions",
+        json!({"allowlist": true, "block_email_subaddresses": true}),
+    )
+    .await
+    .ok();
+    api.get("/v1/instance/communication").await.ok();
+    api.patch(
+        "/v1/instance/communication",
+        json!({"blocked_country_codes": ["KP"]}),
+    )
+    .await
+    .ok();
+    api.get("/v1/instance/protect").await.ok();
+    api.patch("/v1/instance/protect", json!({"rules_enabled": true}))
+        .await
+        .ok();
+    api.get("/v1/instance/organization_settings").await.ok();
+    api.patch(
+        "/v1/instance/organization_settings",
+        json!({"max_allowed_memberships": 10, "domains_enabled": true}),
+    )
+    .await
+    .ok();
+    api.get("/v1/instance/oauth_application_settings")
+        .await
+        .ok();
+    api.patch(
+        "/v1/instance/oauth_application_settings",
+        json!({"oauth_jwt_access_tokens": true}),
+    )
+    .await
+    .ok();
+
+    // Billing
+    let plans = api.get("/v1/billing/plans").await.ok();
+    let plan_id = sid(&plans["data"][0], "id");
+    let prices = api.get("/v1/billing/prices").await.ok();
+    assert!(prices["total_count"].as_u64().unwrap() >= 2);
+    let new_price = api
+        .post(
+            "/v1/billing/prices",
+            json!({"plan_id": plan_id, "amount": 1500, "currency": "USD"}),
+        )
+        .await
+        .ok();
+    let items = api.get("/v1/billing/subscription_items").await.ok();
+    let item = &items["data"][0];
+    let item_id = sid(item, "id");
+    let price_id = sid(item, "price_id");
+    api.post(
+        &format!("/v1/billing/subscription_items/{item_id}/extend_free_trial"),
+        json!({"extend_to": "2099-01-01T00:00:00Z"}),
+    )
+    .await
+    .ok();
+    api.post(
+        &format!("/v1/billing/subscription_items/{item_id}/price_transition"),
+        json!({"from_price_id": price_id, "to_price_id": id(&new_price)}),
+    )
+    .await
+    .ok();
+    api.post(
+        &format!("/v1/billing/subscription_items/{item_id}/discounts"),
+        json!({"discount_id": "disc_launch"}),
+    )
+    .await
+    .ok();
+    api.delete(&format!(
+        "/v1/billing/subscription_items/{item_id}/discounts/disc_launch"
+    ))
+    .await
+    .ok();
+    api.delete(&format!("/v1/billing/subscription_items/{item_id}"))
+        .await
+        .ok();
+    let statements = api.get("/v1/billing/statements").await.ok();
+    let stmt = sid(&statements["data"][0], "id");
+    api.get(&format!("/v1/billing/statements/{stmt}"))
+        .await
+        .ok();
+    api.get(&format!("/v1/billing/statements/{stmt}/payment_attempts"))
+        .await
+        .ok();
+
+    // Agent tasks, admin portal link tokens
+    let task = api
+        .post("/v1/agents/tasks", json!({"on_behalf_of": {"user_id": user_id}, "permissions": "*", "agent_name": "helper", "task_description": "file a report", "redirect_url": "https://app.example.com/done"}))
+        .await
+        .ok();
+    api.post_empty(&format!(
+        "/v1/agents/tasks/{}/revoke",
+        sid(&task, "agent_task_id")
+    ))
+    .await
+    .ok();
+    let link = api
+        .post(
+            "/v1/admin_portal_link_tokens",
+            json!({"organization_id": org_id, "seconds_until_expiration": 600}),
+        )
+        .await
+        .ok_with(201);
+    api.post(
+        &format!("/v1/admin_portal_link_tokens/{}/revoke", id(&link)),
+        json!({"revocation_reason": "done"}),
+    )
+    .await
+    .ok();
+
+    // Session tokens
+    let sessions = api.get("/v1/sessions?status=active&limit=1").await.ok();
+    let sess = sid(&sessions[0], "id");
+    api.post_empty(&format!("/v1/sessions/{sess}/tokens"))
+        .await
+        .ok();
+    api.post(
+        "/v1/jwt_templates",
+        json!({"name": "fidelity", "claims": {"email": "{{user.primary_email_address}}"}}),
+    )
+    .await
+    .ok();
+    api.post(
+        &format!("/v1/sessions/{sess}/tokens/fidelity"),
+        json!({"expires_in_seconds": 120}),
+    )
+    .await
+    .ok();
+
+    // Sign-ups and clients
+    let st = api.emulator.snapshot();
+    let sign_up = st.records["sign_ups"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.get(&format!("/v1/sign_ups/{sign_up}")).await.ok();
+    api.patch(
+        &format!("/v1/sign_ups/{sign_up}"),
+        json!({"external_id": "ext-signup", "custom_action": true}),
+    )
+    .await
+    .ok();
+    let clients = api.get("/v1/clients").await.ok();
+    let client = sid(&clients[0], "id");
+    api.get(&format!("/v1/clients/{client}")).await.ok();
+    api.post("/v1/clients/verify", json!({"token": client}))
+        .await
+        .ok();
+
+    // API keys and M2M tokens: the rest of their operations
+    let key = api
+        .post(
+            "/v1/api_keys",
+            json!({"name": "store-fidelity", "subject": user_id}),
+        )
+        .await
+        .ok();
+    let key_id = id(&key);
+    api.get(&format!("/v1/api_keys?subject={user_id}"))
+        .await
+        .ok();
+    api.get(&format!("/v1/api_keys/{key_id}")).await.ok();
+    api.get(&format!("/v1/api_keys/{key_id}/secret")).await.ok();
+    api.patch(
+        &format!("/v1/api_keys/{key_id}"),
+        json!({"description": "updated", "scopes": ["read"]}),
+    )
+    .await
+    .ok();
+    api.post(&format!("/v1/api_keys/{key_id}/revoke"), json!({}))
+        .await
+        .ok();
+    api.post("/v1/api_keys/verify", json!({"secret": key["secret"]}))
+        .await
+        .ok();
+    api.delete(&format!("/v1/api_keys/{key_id}")).await.ok();
+    let machine = api
+        .post("/v1/machines", json!({"name": "m2m-owner"}))
+        .await
+        .ok();
+    let m2m = api
+        .post("/v1/m2m_tokens", json!({"subject": id(&machine)}))
+        .await
+        .ok_with(201);
+    api.get(&format!("/v1/m2m_tokens?subject={}", id(&machine)))
+        .await
+        .ok();
+    api.post("/v1/m2m_tokens/verify", json!({"token": m2m["token"]}))
+        .await
+        .ok();
+    api.post(&format!("/v1/m2m_tokens/{}/revoke", id(&m2m)), json!({}))
+        .await
+        .ok();
+    api.get("/v1/jwks").await.ok();
+
+    // Error bodies of the store are Clerk's too.
+    api.get("/v1/jwt_templates/jtmpl_missing")
+        .await
+        .expect_error(404, "resource_not_found");
+    api.post("/v1/jwt_templates", json!({"name": "x"}))
+        .await
+        .expect_error(422, "form_param_missing");
+    api.post("/v1/redirect_urls", json!({"url": 5}))
+        .await
+        .expect_error(422, "form_param_value_invalid");
+
+    let seen = Spec::get().seen.lock().unwrap().clone();
+    let missing: Vec<&&str> = STORE_IMPLEMENTED
+        .iter()
+        .filter(|op| {
+            !seen
+                .get(**op)
+                .is_some_and(|s| s.iter().any(|c| (200..300).contains(c)))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "never answered with success: {missing:?}"
+    );
+    api.emulator.shutdown().await;
+}
+
+/// `src/resources/shapes.json` (generated by `tests/gen_shapes.py`) agrees with the vendored
+/// spec: every operation exists there, with the success status the store answers.
+#[test]
+fn store_shapes_match_the_spec() {
+    let shapes: Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/resources/shapes.json"
+    )))
+    .expect("shapes.json");
+    let shapes = shapes.as_object().expect("object");
+    assert!(shapes.len() > 100, "{} operations", shapes.len());
+    for (key, shape) in shapes {
+        let (method, template) = key.split_once(' ').expect("METHOD /path");
+        let statuses = Spec::get()
+            .statuses(method, template)
+            .unwrap_or_else(|| panic!("{key} is not in the spec"));
+        let status = shape["status"].as_u64().expect("status").to_string();
+        assert!(
+            statuses.contains(&status),
+            "{key}: {status} not in {statuses:?}"
+        );
+    }
+    for op in STORE_IMPLEMENTED {
+        let (method, template) = op.split_once(' ').expect("METHOD /path");
+        assert!(
+            Spec::get().statuses(method, template).is_some(),
+            "{op} is not in the spec"
+        );
+    }
 }

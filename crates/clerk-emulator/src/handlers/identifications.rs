@@ -59,6 +59,9 @@ pub fn create_email(st: &mut State, cx: &Ctx) -> Res {
     f.bool_opt("notify_primary_email_address_changed")?;
     find_user(st, &user_id)?;
     check_email("email_address", &email)?;
+    if primary && !verified {
+        return Err(super::unverified_primary_email("primary"));
+    }
     if email_taken(st, &email) {
         return Err(ClerkError::identifier_exists(
             "email_address",
@@ -115,6 +118,9 @@ pub fn update_email(st: &mut State, cx: &Ctx, id: &str) -> Res {
         .iter_mut()
         .find(|e| e.id == id)
         .expect("email");
+    if primary && !verified.unwrap_or(e.verified) {
+        return Err(super::unverified_primary_email("primary"));
+    }
     if let Some(v) = verified {
         e.verified = v;
         if v {

@@ -61,7 +61,7 @@ pub fn create(st: &mut State, cx: &Ctx, org: &str) -> Res {
     let public = f.metadata_opt("public_metadata")?;
     let private = f.metadata_opt("private_metadata")?;
     let user = find_user(st, &user_id)?;
-    check_role(&role)?;
+    check_role(st, &role)?;
     if st.membership(&org, &user_id).is_some() {
         let who = user.identifier().unwrap_or_else(|| user_id.clone());
         return Err(ClerkError::new(
@@ -155,7 +155,7 @@ pub fn update(st: &mut State, cx: &Ctx, org: &str, user_id: &str) -> Res {
     let mid = find_id(st, &org, user_id)?;
     let f = Fields::parse(cx.body, &["role"])?;
     let role = f.str_req("role")?;
-    check_role(&role)?;
+    check_role(st, &role)?;
     let current = &st.memberships[&mid];
     if current.role == "org:admin" && role != "org:admin" {
         let admins = st

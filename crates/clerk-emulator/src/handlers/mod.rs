@@ -53,6 +53,12 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         ("POST", ["users", id, "lock"]) => users::set_locked(st, cx, id, true),
         ("POST", ["users", id, "unlock"]) => users::set_locked(st, cx, id, false),
         ("PATCH", ["users", id, "metadata"]) => users::metadata(st, cx, id, false),
+        ("DELETE", ["users", id, "mfa"]) => users::disable_mfa(st, cx, id, users::Mfa::All),
+        ("DELETE", ["users", id, "totp"]) => users::disable_mfa(st, cx, id, users::Mfa::Totp),
+        ("DELETE", ["users", id, "backup_code"]) => {
+            users::disable_mfa(st, cx, id, users::Mfa::BackupCodes)
+        }
+        ("POST", ["users", id, "remove_password"]) => users::remove_password(st, cx, id),
         ("PUT", ["users", id, "metadata"]) => users::metadata(st, cx, id, true),
         ("GET", ["users", id, "organization_memberships"]) => mem::list_for_user(st, cx, id),
         ("GET", ["users", id, "organization_invitations"]) => oinv::list_for_user(st, cx, id),
@@ -108,6 +114,12 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         }
         ("GET", ["jwks"]) => Ok(crate::oauth::jwks()),
         ("POST", ["api_keys"]) => crate::oauth::create_credential(st, cx, true),
+        ("GET", ["api_keys"]) => crate::oauth::list_credentials(st, cx, true),
+        ("GET", ["api_keys", id]) => crate::oauth::get_api_key(st, cx, id),
+        ("PATCH", ["api_keys", id]) => crate::oauth::update_api_key(st, cx, id),
+        ("DELETE", ["api_keys", id]) => crate::oauth::delete_api_key(st, id),
+        ("GET", ["api_keys", id, "secret"]) => crate::oauth::api_key_secret(st, id),
+        ("GET", ["m2m_tokens"]) => crate::oauth::list_credentials(st, cx, false),
         ("POST", ["api_keys", "verify"]) => crate::oauth::verify_credential(st, cx, true),
         ("POST", ["api_keys", id, "revoke"]) => crate::oauth::revoke_credential(st, cx, id, true),
         ("POST", ["m2m_tokens"]) => crate::oauth::create_credential(st, cx, false),
@@ -183,9 +195,9 @@ pub fn metadata_or_empty(m: Option<Metadata>) -> Value {
     Value::Object(m.unwrap_or_default())
 }
 
-/// Validate a role key.
-pub fn check_role(role: &str) -> Result<(), ClerkError> {
-    if crate::render::ROLES.contains(&role) {
+/// Validate a role key: a built-in role or one created with `POST /organization_roles`.
+pub fn check_role(st: &State, role: &str) -> Result<(), ClerkError> {
+    if crate::resources::role_exists(st, role) {
         Ok(())
     } else {
         Err(ClerkError::not_found("Organization role not found").param("role"))
@@ -208,6 +220,18 @@ pub fn check_email(param: &str, email: &str) -> Result<(), ClerkError> {
             format!("{param} must be a valid email address."),
         ))
     }
+}
+
+/// 422 for making an unverified email address primary (`PATCH /users/{id}`,
+/// `POST /email_addresses`, `PATCH /email_addresses/{id}`); `param` names the field.
+pub fn unverified_primary_email(param: &str) -> ClerkError {
+    ClerkError::new(
+        422,
+        "form_param_value_invalid",
+        "is invalid",
+        "An unverified email address cannot be set as the primary email address. Verify it first.",
+    )
+    .param(param)
 }
 
 /// Whether any user owns this email address.

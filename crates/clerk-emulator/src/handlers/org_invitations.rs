@@ -69,7 +69,7 @@ fn validate(
         Some(d) if (1..=365).contains(&d) => d,
         Some(d) => return Err(ClerkError::invalid_value("expires_in_days", &d.to_string())),
     };
-    check_role(&role)?;
+    check_role(st, &role)?;
     if let Some(inviter) = &inviter {
         check_admin(st, org, inviter)?;
     }

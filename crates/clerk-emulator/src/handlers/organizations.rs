@@ -298,6 +298,7 @@ pub fn delete(st: &mut State, id_or_slug: &str) -> Res {
             s.last_active_organization_id = None;
         }
     }
+    crate::resources::organization_deleted(st, &id);
     Ok(render::deleted("organization", &id))
 }
 

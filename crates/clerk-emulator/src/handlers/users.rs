@@ -388,9 +388,58 @@ fn check_external_id(st: &State, ext: &str, except: Option<&str>) -> Result<(), 
     Ok(())
 }
 
-fn check_password(f: &Fields, password: &str) -> Result<(), ClerkError> {
+/// Passwords on public breach lists (a small sample of the most common ones; Clerk checks
+/// HaveIBeenPwned). Compared case-insensitively.
+const PWNED: &[&str] = &[
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "11111111",
+    "00000000",
+    "87654321",
+    "qwerty123",
+    "qwertyuiop",
+    "qwerty12345",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "iloveyou",
+    "iloveyou1",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "welcome1",
+    "welcome123",
+    "abc12345",
+    "abcd1234",
+    "letmein1",
+    "trustno1",
+    "superman",
+    "starwars",
+    "dragon123",
+    "monkey123",
+    "admin123",
+    "changeme",
+];
+
+/// 422 `form_password_pwned`.
+fn password_pwned() -> ClerkError {
+    let msg = "Password has been found in an online data breach. For account safety, please use a different password.";
+    ClerkError::new(422, "form_password_pwned", msg, msg).param("password")
+}
+
+fn check_password(st: &State, f: &Fields, password: &str) -> Result<(), ClerkError> {
     if f.bool_opt("skip_password_checks")?.unwrap_or(false) {
         return Ok(());
+    }
+    if crate::resources::hibp_enabled(st) && PWNED.contains(&password.to_lowercase().as_str()) {
+        return Err(password_pwned());
     }
     let len = password.chars().count();
     if len < 8 {
@@ -451,6 +500,36 @@ fn statuses(f: &Fields, key: &str, other: &str, n: usize) -> Result<Vec<bool>, C
             })
             .collect(),
     }
+}
+
+/// The identifiers the instance requires on every user, with what Clerk answers when one is
+/// missing (`form_param_missing` naming it).
+fn check_required_identifiers(
+    st: &State,
+    emails: &[String],
+    phones: &[String],
+    username: Option<&str>,
+) -> Result<(), ClerkError> {
+    for ident in st.required_identifiers() {
+        let (present, what) = match ident.as_str() {
+            "email_address" => (!emails.is_empty(), "an email address"),
+            "phone_number" => (!phones.is_empty(), "a phone number"),
+            "username" => (username.is_some(), "a username"),
+            _ => continue,
+        };
+        if !present {
+            return Err(ClerkError::new(
+                422,
+                "form_param_missing",
+                "is missing",
+                format!(
+                    "{ident} must be included. This instance requires {what} on every user; pass skip_user_requirement: true to create one without it."
+                ),
+            )
+            .param(&ident));
+        }
+    }
+    Ok(())
 }
 
 fn dup_param(param: &str) -> ClerkError {
@@ -531,7 +610,7 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
     }
     let password = f.str_opt("password")?;
     if let Some(p) = &password {
-        check_password(&f, p)?;
+        check_password(st, &f, p)?;
     }
     let has_digest = check_digest(&f)?;
     let public = f.metadata_opt("public_metadata")?;
@@ -560,6 +639,9 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         f.bool_opt(key)?;
     }
     f.str_opt("password_hasher")?;
+    if !f.bool_opt("skip_user_requirement")?.unwrap_or(false) {
+        check_required_identifiers(st, &emails, &phones, username.as_deref())?;
+    }
 
     let id = st.new_id("user");
     let seq = st.seq;
@@ -642,7 +724,7 @@ pub fn update(st: &mut State, cx: &Ctx, id: &str) -> Res {
     }
     let password = f.str_opt("password")?;
     if let Some(p) = &password {
-        check_password(&f, p)?;
+        check_password(st, &f, p)?;
     }
     let has_digest = check_digest(&f)?;
     let sign_out = f.bool_opt("sign_out_of_other_sessions")?.unwrap_or(false);
@@ -659,13 +741,14 @@ pub fn update(st: &mut State, cx: &Ctx, id: &str) -> Res {
     let created_at = f.time_opt("created_at")?;
     let user = find(st, id)?;
     let primary_email = f.str_opt("primary_email_address_id")?;
-    if let Some(pid) = &primary_email
-        && !user
-            .email_addresses
-            .iter()
-            .any(|e| &e.id == pid && e.verified)
-    {
-        return Err(ClerkError::invalid_value("primary_email_address_id", pid));
+    if let Some(pid) = &primary_email {
+        match user.email_addresses.iter().find(|e| &e.id == pid) {
+            None => return Err(ClerkError::invalid_value("primary_email_address_id", pid)),
+            Some(e) if !e.verified => {
+                return Err(super::unverified_primary_email("primary_email_address_id"));
+            }
+            Some(_) => {}
+        }
     }
     let primary_phone = f.str_opt("primary_phone_number_id")?;
     if let Some(pid) = &primary_phone
@@ -841,5 +924,53 @@ pub fn metadata(st: &mut State, cx: &Ctx, id: &str, replace: bool) -> Res {
     apply_metadata(&mut u.private_metadata, "private_metadata", &f, replace)?;
     apply_metadata(&mut u.unsafe_metadata, "unsafe_metadata", &f, replace)?;
     u.updated_at = cx.now;
+    Ok(render::user(u))
+}
+
+/// What `DELETE /users/{id}/mfa`, `/totp` and `/backup_code` remove.
+#[derive(Clone, Copy)]
+pub enum Mfa {
+    /// Every second factor: TOTP, backup codes, SMS codes.
+    All,
+    Totp,
+    BackupCodes,
+}
+
+/// `DELETE /users/{id}/mfa`, `DELETE /users/{id}/totp`, `DELETE /users/{id}/backup_code`:
+/// answers `{"user_id"}`.
+pub fn disable_mfa(st: &mut State, cx: &Ctx, id: &str, what: Mfa) -> Res {
+    let u = find_mut(st, id)?;
+    match what {
+        Mfa::All => {
+            u.totp_enabled = false;
+            u.backup_code_enabled = false;
+            for p in &mut u.phone_numbers {
+                p.reserved_for_second_factor = false;
+                p.default_second_factor = false;
+            }
+        }
+        Mfa::Totp => u.totp_enabled = false,
+        Mfa::BackupCodes => u.backup_code_enabled = false,
+    }
+    let still = u.totp_enabled
+        || u.backup_code_enabled
+        || u.phone_numbers.iter().any(|p| p.reserved_for_second_factor);
+    if !still && u.mfa_enabled_at.is_some() {
+        u.mfa_enabled_at = None;
+        u.mfa_disabled_at = Some(cx.now);
+    }
+    u.updated_at = cx.now;
+    Ok(json!({ "user_id": id }))
+}
+
+/// `POST /users/{id}/remove_password`: a user without a password is returned unchanged.
+pub fn remove_password(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    Fields::parse(cx.body, &[])?;
+    let u = find_mut(st, id)?;
+    if u.password_enabled {
+        u.password_enabled = false;
+        u.password_last_updated_at = None;
+        u.updated_at = cx.now;
+    }
     Ok(render::user(u))
 }

@@ -218,6 +218,37 @@ impl Spec {
         self.validate_with(method, path, status, body, false)
     }
 
+    /// The statuses the spec declares for `method template` (a spec path template), or `None`
+    /// when the spec has no such operation.
+    pub fn statuses(&self, method: &str, template: &str) -> Option<Vec<String>> {
+        self.ops
+            .iter()
+            .find(|op| op.method == method && op.template == template)
+            .map(|op| op.responses.keys().cloned().collect())
+    }
+
+    /// Check that `method path` may answer `status` without a body (a 204 the spec declares
+    /// with no content), and record it as seen.
+    pub fn validate_empty(&self, method: &str, path: &str, status: u16) {
+        let api_path = path.strip_prefix("/v1").unwrap_or(path);
+        let op = self
+            .find_op(method, api_path)
+            .unwrap_or_else(|| panic!("{method} {path} is not in the spec but answered {status}"));
+        match op.responses.get(&status.to_string()) {
+            Some(None) => {}
+            Some(Some(_)) => {
+                panic!("{method} {path} answered {status} without the body the spec declares")
+            }
+            None => panic!("{method} {path} answered {status}, not declared in the spec"),
+        }
+        self.seen
+            .lock()
+            .unwrap()
+            .entry(format!("{} {}", op.method, op.template))
+            .or_default()
+            .insert(status);
+    }
+
     /// Like [`Spec::validate`]; with `paginated` (the request had
     /// `paginated=true`) a 200 declared as a bare array is expected as
     /// `{data: [...], total_count}`, the shape Clerk's SDK asks for (reference
@@ -323,6 +354,13 @@ impl Resp {
         assert_eq!(self.status, 200, "expected 200, got {}", self.body);
         self.body
     }
+
+    /// Assert a given success status and return the body.
+    #[track_caller]
+    pub fn ok_with(self, status: u16) -> Value {
+        assert_eq!(self.status, status, "expected {status}, got {}", self.body);
+        self.body
+    }
 }
 
 /// Test client bound to one emulator.
@@ -377,11 +415,21 @@ impl Api {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let bytes = resp.bytes().await.expect("body");
-        let body: Value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("non-JSON body from {method} {path_and_query}: {bytes:?}"));
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
+        if bytes.is_empty() && status == 204 {
+            if path.starts_with("/v1") {
+                Spec::get().validate_empty(method, path, status);
+            }
+            return Resp {
+                status,
+                body: Value::Null,
+                headers,
+            };
+        }
+        let body: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("non-JSON body from {method} {path_and_query}: {bytes:?}"));
         let paginated = query.split('&').any(|kv| kv == "paginated=true");
         if path.starts_with("/v1") {
             Spec::get().validate_with(method, path, status, &body, paginated);
