@@ -6,8 +6,8 @@
 //! OPENAI_API_KEY=sk-… cargo run -p clerk-rig --example rig_agent -- "Which organizations is Diego Thompson in?"
 //! ```
 //!
-//! The model is OpenAI's (`OPENAI_API_KEY`; `OPENAI_BASE_URL` for an OpenAI-compatible
-//! endpoint, `OPENAI_MODEL` to pick the model). Clerk is the instance of `CLERK_SECRET_KEY`
+//! The model is OpenAI's over Chat Completions (`OPENAI_API_KEY`; `OPENAI_BASE_URL` for any
+//! OpenAI-compatible endpoint, `OPENAI_MODEL` to pick the model, default `gpt-5-mini`). Clerk is the instance of `CLERK_SECRET_KEY`
 //! when it is set, otherwise an embedded offline emulator with demo data. The tools are
 //! read-only unless `CLERK_RIG_WRITE=1`; risky calls (deletions, bans) then still need the
 //! person's confirmation, which the agent relays. Without a model key it says so and exits
@@ -63,9 +63,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     clerk_api::install_crypto_provider();
     let http = ReqwestClient::from(reqwest::Client::builder().build()?);
     let model_name = std::env::var("OPENAI_MODEL").unwrap_or_else(|_| openai::GPT_5_MINI.into());
-    let model = OpenAIConfig::from_env()?
-        .connect(http)
-        .completion(model_name);
+    // Chat Completions: what every OpenAI-compatible endpoint (OPENAI_BASE_URL) speaks.
+    let model = OpenAIConfig::from_env()?.connect(http).chat(model_name);
 
     let agent = AgentBuilder::new(model)
         .preamble(PREAMBLE)
