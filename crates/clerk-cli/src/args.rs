@@ -127,7 +127,8 @@ pub enum Builtin {
         #[arg(long)]
         json: bool,
     },
-    /// Print a shell completion script to stdout, e.g. `clerkctl completions bash >
+    /// Print a shell completion script to stdout, e.g. `mkdir -p
+    /// ~/.local/share/bash-completion/completions && clerkctl completions bash >
     /// ~/.local/share/bash-completion/completions/clerkctl`.
     Completions {
         /// The shell.

@@ -16,6 +16,7 @@
 //! clerkctl --read-only --tools users users --help
 //! clerkctl --emulator users get-user-list               # offline demo data, nothing persists
 //! clerkctl emulator serve --port 8787                   # a long-lived emulator
+//! mkdir -p ~/.local/share/bash-completion/completions
 //! clerkctl completions bash > ~/.local/share/bash-completion/completions/clerkctl
 //! ```
 //!

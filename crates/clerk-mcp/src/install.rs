@@ -59,49 +59,148 @@ impl std::fmt::Debug for Target {
     }
 }
 
-fn home() -> Result<PathBuf, String> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(PathBuf::from)
-        .ok_or_else(|| {
-            "cannot find the home directory (HOME is not set); give --config PATH".into()
-        })
+/// An operating system (platform) whose client configuration paths we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// Linux and the other Unix-likes (XDG layout).
+    Linux,
+    /// macOS (`~/Library/Application Support`).
+    MacOs,
+    /// Windows (`%APPDATA%`, `%USERPROFILE%`).
+    Windows,
 }
 
-/// The user-level "application data" folder: `~/Library/Application Support` on macOS,
-/// `%APPDATA%` on Windows, `$XDG_CONFIG_HOME` or `~/.config` elsewhere.
-fn app_config() -> Result<PathBuf, String> {
-    if cfg!(target_os = "macos") {
-        return Ok(home()?.join("Library/Application Support"));
-    }
-    if cfg!(windows) {
-        return std::env::var_os("APPDATA")
-            .map(PathBuf::from)
-            .ok_or_else(|| "APPDATA is not set; give --config PATH".into());
-    }
-    match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
-        Some(x) => Ok(PathBuf::from(x)),
-        None => Ok(home()?.join(".config")),
-    }
-}
-
-/// Where a client keeps its user-level MCP configuration.
-pub fn config_path(client: &str) -> Result<PathBuf, String> {
-    Ok(match client {
-        "claude-desktop" => app_config()?.join("Claude/claude_desktop_config.json"),
-        "claude-code" => home()?.join(".claude.json"),
-        "cursor" => home()?.join(".cursor/mcp.json"),
-        "vscode" => app_config()?.join("Code/User/mcp.json"),
-        "windsurf" => home()?.join(".codeium/windsurf/mcp_config.json"),
-        "codex" => home()?.join(".codex/config.toml"),
-        "gemini" => home()?.join(".gemini/settings.json"),
-        other => {
-            return Err(format!(
-                "unknown client `{other}`: one of {}",
-                CLIENTS.join(", ")
-            ));
+impl Platform {
+    /// The operating system this binary was built for.
+    pub fn current() -> Platform {
+        if cfg!(target_os = "macos") {
+            Platform::MacOs
+        } else if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Linux
         }
+    }
+}
+
+/// What locating a client's configuration reads from the environment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathEnv {
+    /// `HOME`.
+    pub home: Option<String>,
+    /// `USERPROFILE` (Windows' home).
+    pub userprofile: Option<String>,
+    /// `APPDATA` (Windows' roaming application data).
+    pub appdata: Option<String>,
+    /// `XDG_CONFIG_HOME` (Linux; used only when absolute, as the XDG spec says).
+    pub xdg_config_home: Option<String>,
+}
+
+impl PathEnv {
+    /// The variables of this process (empty values count as unset).
+    pub fn from_process() -> PathEnv {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .map(|v| v.to_string_lossy().into_owned())
+                .filter(|v| !v.is_empty())
+        };
+        PathEnv {
+            home: var("HOME"),
+            userprofile: var("USERPROFILE"),
+            appdata: var("APPDATA"),
+            xdg_config_home: var("XDG_CONFIG_HOME"),
+        }
+    }
+}
+
+/// `base` joined with `parts`, with the separator of `os` (so a Windows path is right even
+/// when computed, e.g. in a test, on another system).
+fn join(os: Platform, base: &str, parts: &[&str]) -> PathBuf {
+    if os == Platform::Windows {
+        let mut path = base.trim_end_matches(['\\', '/']).to_string();
+        for part in parts {
+            path.push('\\');
+            path.push_str(part);
+        }
+        PathBuf::from(path)
+    } else {
+        let mut path = PathBuf::from(base);
+        path.extend(parts);
+        path
+    }
+}
+
+fn home(os: Platform, env: &PathEnv) -> Result<String, String> {
+    let found = match os {
+        // Node's `os.homedir()` (what the clients use) reads USERPROFILE on Windows.
+        Platform::Windows => env.userprofile.clone().or_else(|| env.home.clone()),
+        _ => env.home.clone(),
+    };
+    found.ok_or_else(|| {
+        let var = if os == Platform::Windows {
+            "USERPROFILE"
+        } else {
+            "HOME"
+        };
+        format!("cannot find the home directory ({var} is not set); give --config PATH")
     })
+}
+
+/// The user-level "application data" folder and the parts below it: `~/Library/Application
+/// Support` on macOS, `%APPDATA%` (else `%USERPROFILE%\AppData\Roaming`) on Windows,
+/// `$XDG_CONFIG_HOME` (when absolute) or `~/.config` elsewhere.
+fn app_config(os: Platform, env: &PathEnv, parts: &[&str]) -> Result<PathBuf, String> {
+    Ok(match os {
+        Platform::MacOs => {
+            let mut all = vec!["Library", "Application Support"];
+            all.extend(parts);
+            join(os, &home(os, env)?, &all)
+        }
+        Platform::Windows => match &env.appdata {
+            Some(appdata) => join(os, appdata, parts),
+            None => {
+                let mut all = vec!["AppData", "Roaming"];
+                all.extend(parts);
+                join(os, &home(os, env)?, &all)
+            }
+        },
+        Platform::Linux => match env
+            .xdg_config_home
+            .as_deref()
+            .filter(|x| x.starts_with('/'))
+        {
+            Some(xdg) => join(os, xdg, parts),
+            None => {
+                let mut all = vec![".config"];
+                all.extend(parts);
+                join(os, &home(os, env)?, &all)
+            }
+        },
+    })
+}
+
+/// Where a client keeps its user-level MCP configuration on `os`, given the environment: a
+/// pure function of its arguments ([`config_path`] gives it this process's).
+pub fn config_path_for(client: &str, os: Platform, env: &PathEnv) -> Result<PathBuf, String> {
+    let in_home = |parts: &[&str]| home(os, env).map(|h| join(os, &h, parts));
+    match client {
+        "claude-desktop" => app_config(os, env, &["Claude", "claude_desktop_config.json"]),
+        "claude-code" => in_home(&[".claude.json"]),
+        "cursor" => in_home(&[".cursor", "mcp.json"]),
+        "vscode" => app_config(os, env, &["Code", "User", "mcp.json"]),
+        "windsurf" => in_home(&[".codeium", "windsurf", "mcp_config.json"]),
+        "codex" => in_home(&[".codex", "config.toml"]),
+        "gemini" => in_home(&[".gemini", "settings.json"]),
+        other => Err(format!(
+            "unknown client `{other}`: one of {}",
+            CLIENTS.join(", ")
+        )),
+    }
+}
+
+/// Where a client keeps its user-level MCP configuration on this system.
+pub fn config_path(client: &str) -> Result<PathBuf, String> {
+    config_path_for(client, Platform::current(), &PathEnv::from_process())
 }
 
 /// The JSON key that holds the servers, and the entry for `target`, in a client's dialect.
@@ -361,6 +460,143 @@ mod tests {
         assert!(
             !d.contains("debugLeakCheck") && d.contains("CLERK_SECRET_KEY=[REDACTED]"),
             "{d}"
+        );
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> PathEnv {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        };
+        PathEnv {
+            home: get("HOME"),
+            userprofile: get("USERPROFILE"),
+            appdata: get("APPDATA"),
+            xdg_config_home: get("XDG_CONFIG_HOME"),
+        }
+    }
+
+    fn paths(os: Platform, env: &PathEnv) -> Vec<(&'static str, String)> {
+        CLIENTS
+            .iter()
+            .map(|c| {
+                let p = config_path_for(c, os, env).unwrap();
+                (*c, p.to_string_lossy().into_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn config_paths_on_linux() {
+        let e = env(&[("HOME", "/home/ada")]);
+        assert_eq!(
+            paths(Platform::Linux, &e),
+            [
+                (
+                    "claude-desktop",
+                    "/home/ada/.config/Claude/claude_desktop_config.json"
+                ),
+                ("claude-code", "/home/ada/.claude.json"),
+                ("cursor", "/home/ada/.cursor/mcp.json"),
+                ("vscode", "/home/ada/.config/Code/User/mcp.json"),
+                ("windsurf", "/home/ada/.codeium/windsurf/mcp_config.json"),
+                ("codex", "/home/ada/.codex/config.toml"),
+                ("gemini", "/home/ada/.gemini/settings.json"),
+            ]
+            .map(|(c, p)| (c, p.to_string()))
+        );
+        // XDG_CONFIG_HOME moves the application-data clients only; a relative one is ignored.
+        let e = env(&[("HOME", "/home/ada"), ("XDG_CONFIG_HOME", "/cfg")]);
+        let p = |c| config_path_for(c, Platform::Linux, &e).unwrap();
+        assert_eq!(
+            p("claude-desktop"),
+            PathBuf::from("/cfg/Claude/claude_desktop_config.json")
+        );
+        assert_eq!(p("vscode"), PathBuf::from("/cfg/Code/User/mcp.json"));
+        assert_eq!(p("cursor"), PathBuf::from("/home/ada/.cursor/mcp.json"));
+        let e = env(&[("HOME", "/home/ada"), ("XDG_CONFIG_HOME", "rel")]);
+        assert_eq!(
+            config_path_for("vscode", Platform::Linux, &e).unwrap(),
+            PathBuf::from("/home/ada/.config/Code/User/mcp.json")
+        );
+    }
+
+    #[test]
+    fn config_paths_on_macos() {
+        // XDG_CONFIG_HOME is not what macOS applications read.
+        let e = env(&[("HOME", "/Users/ada"), ("XDG_CONFIG_HOME", "/cfg")]);
+        assert_eq!(
+            paths(Platform::MacOs, &e),
+            [
+                (
+                    "claude-desktop",
+                    "/Users/ada/Library/Application Support/Claude/claude_desktop_config.json"
+                ),
+                ("claude-code", "/Users/ada/.claude.json"),
+                ("cursor", "/Users/ada/.cursor/mcp.json"),
+                (
+                    "vscode",
+                    "/Users/ada/Library/Application Support/Code/User/mcp.json"
+                ),
+                ("windsurf", "/Users/ada/.codeium/windsurf/mcp_config.json"),
+                ("codex", "/Users/ada/.codex/config.toml"),
+                ("gemini", "/Users/ada/.gemini/settings.json"),
+            ]
+            .map(|(c, p)| (c, p.to_string()))
+        );
+    }
+
+    #[test]
+    fn config_paths_on_windows() {
+        let e = env(&[
+            ("USERPROFILE", r"C:\Users\ada"),
+            ("APPDATA", r"C:\Users\ada\AppData\Roaming"),
+            // Set by Git Bash and MSYS; the clients use USERPROFILE.
+            ("HOME", "/c/Users/ada"),
+        ]);
+        assert_eq!(
+            paths(Platform::Windows, &e),
+            [
+                (
+                    "claude-desktop",
+                    r"C:\Users\ada\AppData\Roaming\Claude\claude_desktop_config.json"
+                ),
+                ("claude-code", r"C:\Users\ada\.claude.json"),
+                ("cursor", r"C:\Users\ada\.cursor\mcp.json"),
+                ("vscode", r"C:\Users\ada\AppData\Roaming\Code\User\mcp.json"),
+                (
+                    "windsurf",
+                    r"C:\Users\ada\.codeium\windsurf\mcp_config.json"
+                ),
+                ("codex", r"C:\Users\ada\.codex\config.toml"),
+                ("gemini", r"C:\Users\ada\.gemini\settings.json"),
+            ]
+            .map(|(c, p)| (c, p.to_string()))
+        );
+        // Without APPDATA: the roaming folder under the profile.
+        let e = env(&[("USERPROFILE", r"C:\Users\ada\")]);
+        assert_eq!(
+            config_path_for("claude-desktop", Platform::Windows, &e).unwrap(),
+            PathBuf::from(r"C:\Users\ada\AppData\Roaming\Claude\claude_desktop_config.json")
+        );
+    }
+
+    #[test]
+    fn a_missing_home_or_client_is_an_error_naming_what_to_do() {
+        let err = config_path_for("cursor", Platform::Linux, &PathEnv::default()).unwrap_err();
+        assert!(err.contains("HOME") && err.contains("--config"), "{err}");
+        let err = config_path_for("cursor", Platform::Windows, &PathEnv::default()).unwrap_err();
+        assert!(err.contains("USERPROFILE"), "{err}");
+        let err = config_path_for("emacs", Platform::Linux, &env(&[("HOME", "/h")])).unwrap_err();
+        assert!(
+            err.contains("unknown client `emacs`") && err.contains("claude-desktop"),
+            "{err}"
+        );
+        assert_eq!(
+            config_path("cursor").unwrap(),
+            config_path_for("cursor", Platform::current(), &PathEnv::from_process()).unwrap()
         );
     }
 }

@@ -285,3 +285,52 @@ fn man_page_and_completions_are_generated() {
         );
     }
 }
+
+/// The README's man-page and completion commands work in a home where the target folders do
+/// not exist yet: each one that writes under `~/` creates its folder first (`mkdir -p`), and
+/// the `clerk-mcp` ones, run in a fresh home, leave the files behind.
+#[test]
+fn readme_install_commands_work_in_a_fresh_home() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.contains("completions bash >") || l.contains(" man >"))
+        .collect();
+    assert!(lines.len() >= 3, "the README's commands moved: {lines:?}");
+    for line in &lines {
+        for target in line.split("> ").skip(1) {
+            let target = target.split_whitespace().next().unwrap();
+            let dir = &target[..target.rfind('/').unwrap()];
+            let made = line
+                .find(&format!("mkdir -p {dir}"))
+                .is_some_and(|at| at < line.find(&format!("> {target}")).unwrap());
+            assert!(
+                made,
+                "`{line}` writes {target} without `mkdir -p {dir}` first"
+            );
+        }
+    }
+    let home = Home::new("readme");
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for line in lines.iter().filter(|l| !l.contains("clerkctl")) {
+        let out = Command::new("bash")
+            .args(["-euo", "pipefail", "-c", line])
+            .env("HOME", &home.0)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`{line}`: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let completions = read(&home, ".local/share/bash-completion/completions/clerk-mcp");
+    assert!(completions.contains("clerk-mcp"));
+}

@@ -29,14 +29,48 @@ pub fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// One tool as a function a model can call: the parts every function-calling API (OpenAI,
+/// Anthropic, and the agent frameworks over them, such as `clerk-rig`) takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// The tool name (valid for every API: see [`valid_name`]).
+    pub name: String,
+    /// What the tool does, for the model.
+    pub description: String,
+    /// The JSON Schema of the arguments (an object schema).
+    pub parameters: Value,
+}
+
+/// The tools visible to the toolkit's context as [`Function`]s, in order; a tool whose name
+/// no API would take ([`valid_name`]) is left out.
+pub fn functions(toolkit: &Toolkit) -> Vec<Function> {
+    toolkit
+        .definitions()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|mut d| {
+            let name = d["name"].as_str().filter(|n| valid_name(n))?.to_string();
+            let description = d["description"].as_str().unwrap_or_default().to_string();
+            Some(Function {
+                name,
+                description,
+                parameters: d["inputSchema"].take(),
+            })
+        })
+        .collect()
+}
+
 /// The tools visible to the toolkit's context as OpenAI `tools` entries
 /// (`{"type": "function", "function": {name, description, parameters}}`).
 pub fn openai_tools(toolkit: &Toolkit) -> Vec<Value> {
-    definitions(toolkit)
-        .map(|(name, description, schema)| {
+    functions(toolkit)
+        .into_iter()
+        .map(|f| {
             json!({
                 "type": "function",
-                "function": {"name": name, "description": description, "parameters": schema},
+                "function": {"name": f.name, "description": f.description, "parameters": f.parameters},
             })
         })
         .collect()
@@ -45,50 +79,44 @@ pub fn openai_tools(toolkit: &Toolkit) -> Vec<Value> {
 /// The tools visible to the toolkit's context as Anthropic `tools` entries
 /// (`{name, description, input_schema}`).
 pub fn anthropic_tools(toolkit: &Toolkit) -> Vec<Value> {
-    definitions(toolkit)
-        .map(|(name, description, schema)| {
-            json!({"name": name, "description": description, "input_schema": schema})
-        })
+    functions(toolkit)
+        .into_iter()
+        .map(
+            |f| json!({"name": f.name, "description": f.description, "input_schema": f.parameters}),
+        )
         .collect()
 }
 
-fn definitions(toolkit: &Toolkit) -> impl Iterator<Item = (Value, Value, Value)> {
-    toolkit
-        .definitions()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|d| d["name"].as_str().is_some_and(valid_name))
-        .map(|mut d| {
-            (
-                d["name"].take(),
-                d["description"].take(),
-                d["inputSchema"].take(),
-            )
-        })
-}
-
-/// Runs one tool call; the text for the model and whether it is an error.
-pub async fn run(toolkit: &Toolkit, name: &str, arguments: Value) -> (String, bool) {
+/// Runs one tool call given as a model gives it (JSON arguments: an object, or `null` for
+/// none) through the toolkit's pipeline. `Ok` is the tool's result; `Err` is the structured
+/// error for the model ([`ToolError::to_json`](crate::ToolError::to_json): `error` code,
+/// `message`, `field` …), with the code `unknown_tool` for a tool that does not exist or is
+/// not visible, and `invalid_arguments` for arguments that are not an object.
+pub async fn call(toolkit: &Toolkit, name: &str, arguments: Value) -> Result<Value, Value> {
     let args = match arguments {
         Value::Object(m) => Some(m),
         Value::Null => None,
         other => {
-            return (
-                json!({"error": "invalid_arguments", "message": format!("the arguments must be a JSON object, got {other}")}).to_string(),
-                true,
-            );
+            return Err(json!({
+                "error": "invalid_arguments",
+                "message": format!("the arguments must be a JSON object, got {other}"),
+            }));
         }
     };
     match toolkit.call(name, args).await {
+        Ok(v) => Ok(v),
+        Err(CallError::UnknownTool(n)) => {
+            Err(json!({"error": "unknown_tool", "message": format!("there is no tool {n}")}))
+        }
+        Err(CallError::Tool(e)) => Err(e.to_json()),
+    }
+}
+
+/// Runs one tool call ([`call`]); the text for the model and whether it is an error.
+pub async fn run(toolkit: &Toolkit, name: &str, arguments: Value) -> (String, bool) {
+    match call(toolkit, name, arguments).await {
         Ok(v) => (v.to_string(), false),
-        Err(CallError::UnknownTool(n)) => (
-            json!({"error": "unknown_tool", "message": format!("there is no tool {n}")})
-                .to_string(),
-            true,
-        ),
-        Err(CallError::Tool(e)) => (e.to_json().to_string(), true),
+        Err(e) => (e.to_string(), true),
     }
 }
 
