@@ -220,6 +220,40 @@ impl Registry {
         tool.risk() > Risk::Read
     }
 
+    /// One Markdown section per toolset that has tools (its name, description and count, then
+    /// a table of its tools), for docs: the README's tool tables.
+    pub fn markdown_toolsets(&self) -> String {
+        let mut out = String::new();
+        for c in Category::ALL {
+            let tools: Vec<&Arc<dyn Tool>> =
+                self.tools.iter().filter(|t| t.category() == *c).collect();
+            if tools.is_empty() {
+                continue;
+            }
+            let core = if Category::CORE.contains(c) {
+                ", default"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "#### `{}`: {} ({} tools{core})\n\n| Tool | Risk | Description |\n|---|---|---|\n",
+                c.as_str(),
+                c.description(),
+                tools.len()
+            ));
+            for t in tools {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} |\n",
+                    t.name(),
+                    t.risk(),
+                    t.description().replace('|', "\\|")
+                ));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     /// A Markdown table of the tools (name, category, annotations, description), for docs.
     pub fn markdown_table(&self) -> String {
         let mut out = String::from("| Tool | Category | Risk | Description |\n|---|---|---|---|\n");

@@ -1,11 +1,18 @@
-//! The README's tool table is generated from the registry: this test fails when they disagree.
+//! The README's tool tables (one per toolset) are generated from the registry: this test fails when they disagree.
 //! `UPDATE_SNAPSHOTS=1 cargo test -p clerk-tools --test readme` rewrites it.
 
 #[test]
 fn readme_tool_table_matches_the_registry() {
     let client = clerk_api::Client::new("sk_test_unused").unwrap();
-    let toolkit = clerk_tools::Toolkit::new(client, Default::default()).unwrap();
-    let table = toolkit.markdown_table();
+    let toolkit = clerk_tools::Toolkit::new(
+        client,
+        clerk_tools::ToolkitOptions {
+            toolsets: vec!["all".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let table = toolkit.registry().markdown_toolsets();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
     let readme = std::fs::read_to_string(path).unwrap();
     let (begin, end) = ("<!-- tools:begin -->\n", "<!-- tools:end -->");
