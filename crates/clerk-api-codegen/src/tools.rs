@@ -97,8 +97,8 @@ fn arg(wire: &str, schema: &Value, description: &str, required: bool) -> Arg {
             .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
             .unwrap_or_default();
     }
-    if desc.chars().count() > 52 {
-        let cut: String = desc.chars().take(50).collect();
+    if desc.chars().count() > 44 {
+        let cut: String = desc.chars().take(42).collect();
         let cut = cut
             .rsplit_once(' ')
             .map(|(a, _)| a)
@@ -190,7 +190,9 @@ pub fn generate(ops: &[OpInfo]) -> Result<(String, String), String> {
         for (wire, schema, desc) in &op.path_params {
             let mut a = arg(wire, schema, desc, true);
             a.ty = "String".into();
-            a.attrs = "    #[schemars(length(min = 1))]\n".into();
+            // An empty id is refused by clerk-api with the argument's name; no `minLength`
+            // needed in every schema.
+            a.attrs = String::new();
             a.sample = json!("abc_123");
             args.push(a);
         }

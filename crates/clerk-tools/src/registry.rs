@@ -186,21 +186,20 @@ impl Registry {
                 .iter()
                 .map(|t| {
                     let mut d = t.definition();
-                    let props = d["inputSchema"]
-                        .as_object_mut()
-                        .map(|s| s.entry("properties").or_insert_with(|| Value::Object(Default::default())));
+                    let props = d["inputSchema"].as_object_mut().map(|s| {
+                        s.entry("properties")
+                            .or_insert_with(|| Value::Object(Default::default()))
+                    });
                     if let Some(Value::Object(props)) = props {
                         if self.takes_dry_run(t.as_ref()) {
                             props.insert(
                                 DRY_RUN_ARG.into(),
-                                serde_json::json!({"type": "boolean", "description": "Preview; change nothing"}),
+                                // Explained once in the server instructions, not in every tool.
+                                serde_json::json!({"type": "boolean"}),
                             );
                         }
                         if self.takes_confirm(t.as_ref()) {
-                            props.insert(
-                                CONFIRM_ARG.into(),
-                                serde_json::json!({"type": "string", "description": "Code the user confirmed"}),
-                            );
+                            props.insert(CONFIRM_ARG.into(), serde_json::json!({"type": "string"}));
                         }
                     }
                     d

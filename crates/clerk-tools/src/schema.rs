@@ -102,10 +102,11 @@ fn object_schema(_kind: &str) -> Value {
 pub(crate) fn output_schema(output: Output) -> JsonObject {
     let v = match output {
         Output::Object(kind) => object_schema(kind),
-        Output::List(kind) => json!({
+        Output::List(_) => json!({
             "type": "object",
             "properties": {
-                "data": {"type": "array", "items": {"type": "object"}, "description": kind},
+                // The kind is in the tool's description; the schema says the shape.
+                "data": {"type": "array", "items": {"type": "object"}},
                 "totalCount": {"type": "integer"},
                 "hasMore": {"type": "boolean"},
                 "nextOffset": {"type": "integer"},

@@ -37,7 +37,6 @@ pub struct VerifyClientInput {
 #[serde(deny_unknown_fields)]
 pub struct GetClientInput {
     #[serde(rename = "clientId")]
-    #[schemars(length(min = 1))]
     pub client_id: String,
 }
 
@@ -47,16 +46,16 @@ pub struct GetClientInput {
 pub struct CreateEmailAddressInput {
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// New email address. Must adhere to the RFC 5322…
+    /// New email address. Must adhere to the RFC…
     #[serde(rename = "emailAddress")]
     pub email_address: String,
-    /// When created, the email address will be marked as…
+    /// When created, the email address will be…
     #[serde(rename = "verified")]
     pub verified: Option<bool>,
-    /// Create this email address as the primary email…
+    /// Create this email address as the primary…
     #[serde(rename = "primary")]
     pub primary: Option<bool>,
-    /// If set to `true` and the email address is created…
+    /// If set to `true` and the email address is…
     #[serde(rename = "notifyPrimaryEmailAddressChanged")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
@@ -66,7 +65,6 @@ pub struct CreateEmailAddressInput {
 #[serde(deny_unknown_fields)]
 pub struct GetEmailAddressInput {
     #[serde(rename = "emailAddressId")]
-    #[schemars(length(min = 1))]
     pub email_address_id: String,
 }
 
@@ -75,15 +73,14 @@ pub struct GetEmailAddressInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateEmailAddressInput {
     #[serde(rename = "emailAddressId")]
-    #[schemars(length(min = 1))]
     pub email_address_id: String,
     /// Email address will be marked as verified.
     #[serde(rename = "verified")]
     pub verified: Option<bool>,
-    /// Set this email address as the primary email…
+    /// Set this email address as the primary…
     #[serde(rename = "primary")]
     pub primary: Option<bool>,
-    /// If set to `true` and this update makes the email…
+    /// If set to `true` and this update makes…
     #[serde(rename = "notifyPrimaryEmailAddressChanged")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
@@ -93,7 +90,6 @@ pub struct UpdateEmailAddressInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteEmailAddressInput {
     #[serde(rename = "emailAddressId")]
-    #[schemars(length(min = 1))]
     pub email_address_id: String,
 }
 
@@ -101,9 +97,8 @@ pub struct DeleteEmailAddressInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrepareEmailAddressVerificationInput {
-    /// ID of the email address to send the verification…
+    /// ID of the email address to send the…
     #[serde(rename = "emailAddressId")]
-    #[schemars(length(min = 1))]
     pub email_address_id: String,
 }
 
@@ -111,14 +106,13 @@ pub struct PrepareEmailAddressVerificationInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttemptEmailAddressVerificationInput {
-    /// ID of the email address whose code is being verified
+    /// ID of the email address whose code is…
     #[serde(rename = "emailAddressId")]
-    #[schemars(length(min = 1))]
     pub email_address_id: String,
-    /// ID of the verification to check, such as one…
+    /// ID of the verification to check, such as…
     #[serde(rename = "verificationId")]
     pub verification_id: String,
-    /// Verification code that was sent to the email address
+    /// Verification code that was sent to the…
     #[serde(rename = "code")]
     pub code: String,
 }
@@ -127,18 +121,17 @@ pub struct AttemptEmailAddressVerificationInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplaceUserEmailAddressInput {
-    /// ID of the user whose email address to replace
+    /// ID of the user whose email address to…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
-    /// New email address. Must adhere to the RFC 5322…
+    /// New email address. Must adhere to the RFC…
     #[serde(rename = "emailAddress")]
     pub email_address: String,
-    /// Controls the status of the replacement email…
+    /// Controls the status of the replacement…
     #[serde(rename = "identificationStatus")]
     #[schemars(extend("enum" = ["verified","reserved","unverified"]))]
     pub identification_status: Option<String>,
-    /// If set to `true`, the user's previous primary…
+    /// If set to `true`, the user's previous…
     #[serde(rename = "notifyPrimaryEmailAddressChanged")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
@@ -149,13 +142,13 @@ pub struct ReplaceUserEmailAddressInput {
 pub struct CreatePhoneNumberInput {
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// New phone number. Must adhere to the E.164…
+    /// New phone number. Must adhere to the…
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
-    /// When created, the phone number will be marked as…
+    /// When created, the phone number will be…
     #[serde(rename = "verified")]
     pub verified: Option<bool>,
-    /// Create this phone number as the primary phone…
+    /// Create this phone number as the primary…
     #[serde(rename = "primary")]
     pub primary: Option<bool>,
     /// Create this phone number as reserved for…
@@ -168,7 +161,6 @@ pub struct CreatePhoneNumberInput {
 #[serde(deny_unknown_fields)]
 pub struct GetPhoneNumberInput {
     #[serde(rename = "phoneNumberId")]
-    #[schemars(length(min = 1))]
     pub phone_number_id: String,
 }
 
@@ -177,12 +169,11 @@ pub struct GetPhoneNumberInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePhoneNumberInput {
     #[serde(rename = "phoneNumberId")]
-    #[schemars(length(min = 1))]
     pub phone_number_id: String,
     /// Phone number will be marked as verified.
     #[serde(rename = "verified")]
     pub verified: Option<bool>,
-    /// Set this phone number as the primary phone number…
+    /// Set this phone number as the primary…
     #[serde(rename = "primary")]
     pub primary: Option<bool>,
     /// Set this phone number as reserved for…
@@ -195,7 +186,6 @@ pub struct UpdatePhoneNumberInput {
 #[serde(deny_unknown_fields)]
 pub struct DeletePhoneNumberInput {
     #[serde(rename = "phoneNumberId")]
-    #[schemars(length(min = 1))]
     pub phone_number_id: String,
 }
 
@@ -203,9 +193,8 @@ pub struct DeletePhoneNumberInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreparePhoneNumberVerificationInput {
-    /// ID of the phone number to send the verification…
+    /// ID of the phone number to send the…
     #[serde(rename = "phoneNumberId")]
-    #[schemars(length(min = 1))]
     pub phone_number_id: String,
 }
 
@@ -213,14 +202,13 @@ pub struct PreparePhoneNumberVerificationInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttemptPhoneNumberVerificationInput {
-    /// ID of the phone number whose code is being verified
+    /// ID of the phone number whose code is…
     #[serde(rename = "phoneNumberId")]
-    #[schemars(length(min = 1))]
     pub phone_number_id: String,
-    /// ID of the verification to check, such as one…
+    /// ID of the verification to check, such as…
     #[serde(rename = "verificationId")]
     pub verification_id: String,
-    /// Verification code that was sent to the phone number
+    /// Verification code that was sent to the…
     #[serde(rename = "code")]
     pub code: String,
 }
@@ -231,12 +219,11 @@ pub struct AttemptPhoneNumberVerificationInput {
 pub struct ReplaceUserPhoneNumberInput {
     /// ID of the user whose phone number to replace
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
-    /// New phone number. Must adhere to the E.164…
+    /// New phone number. Must adhere to the…
     #[serde(rename = "phoneNumber")]
     pub phone_number: String,
-    /// Controls the status of the replacement phone…
+    /// Controls the status of the replacement…
     #[serde(rename = "identificationStatus")]
     #[schemars(extend("enum" = ["verified","reserved","unverified"]))]
     pub identification_status: Option<String>,
@@ -248,7 +235,7 @@ pub struct ReplaceUserPhoneNumberInput {
 pub struct CreateSessionInput {
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// ID of the organization to set as active for this…
+    /// ID of the organization to set as active…
     #[serde(rename = "activeOrganizationId")]
     pub active_organization_id: Option<String>,
 }
@@ -258,12 +245,11 @@ pub struct CreateSessionInput {
 #[serde(deny_unknown_fields)]
 pub struct RefreshSessionInput {
     #[serde(rename = "sessionId")]
-    #[schemars(length(min = 1))]
     pub session_id: String,
-    /// JWT that is sent via the `__session` cookie from…
+    /// JWT that is sent via the `__session`…
     #[serde(rename = "expiredToken")]
     pub expired_token: String,
-    /// Refresh token from the `__refresh` cookie set via…
+    /// Refresh token from the `__refresh` cookie…
     #[serde(rename = "refreshToken")]
     pub refresh_token: String,
     #[serde(rename = "requestOrigin")]
@@ -282,9 +268,8 @@ pub struct RefreshSessionInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionTokenInput {
     #[serde(rename = "sessionId")]
-    #[schemars(length(min = 1))]
     pub session_id: String,
-    /// Use this parameter to override the default…
+    /// Use this parameter to override the…
     #[serde(rename = "expiresInSeconds")]
     pub expires_in_seconds: Option<i64>,
 }
@@ -294,13 +279,11 @@ pub struct CreateSessionTokenInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionTokenFromTemplateInput {
     #[serde(rename = "sessionId")]
-    #[schemars(length(min = 1))]
     pub session_id: String,
-    /// Name of the JWT template defined in your instance…
+    /// Name of the JWT template defined in your…
     #[serde(rename = "templateName")]
-    #[schemars(length(min = 1))]
     pub template_name: String,
-    /// Use this parameter to override the JWT lifetime.
+    /// Use this parameter to override the JWT…
     #[serde(rename = "expiresInSeconds")]
     pub expires_in_seconds: Option<i64>,
 }
@@ -309,9 +292,8 @@ pub struct CreateSessionTokenFromTemplateInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetUserBillingSubscriptionInput {
-    /// ID of the user whose subscription to retrieve
+    /// ID of the user whose subscription to…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -319,9 +301,8 @@ pub struct GetUserBillingSubscriptionInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetUserBillingCreditBalanceInput {
-    /// ID of the user whose credit balance to retrieve
+    /// ID of the user whose credit balance to…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -329,24 +310,23 @@ pub struct GetUserBillingCreditBalanceInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustUserBillingCreditBalanceInput {
-    /// ID of the user whose credit balance to adjust
+    /// ID of the user whose credit balance to…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
-    /// Credit amount in cents. Must be greater than zero.
+    /// Credit amount in cents. Must be greater…
     #[serde(rename = "amount")]
     pub amount: i64,
-    /// Whether to increase or decrease the credit balance.
+    /// Whether to increase or decrease the…
     #[serde(rename = "action")]
     #[schemars(extend("enum" = ["increase","decrease"]))]
     pub action: String,
-    /// Currency code (e.g. "USD"). Defaults to USD if…
+    /// Currency code (e.g. "USD"). Defaults to…
     #[serde(rename = "currency")]
     pub currency: Option<String>,
-    /// A unique key to ensure the adjustment is applied…
+    /// A unique key to ensure the adjustment is…
     #[serde(rename = "idempotencyKey")]
     pub idempotency_key: String,
-    /// An optional note to attach to the ledger entry.
+    /// An optional note to attach to the ledger…
     #[serde(rename = "note")]
     pub note: Option<String>,
 }
@@ -355,13 +335,11 @@ pub struct AdjustUserBillingCreditBalanceInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOauthAccessTokenInput {
-    /// ID of the user for which to retrieve the OAuth…
+    /// ID of the user for which to retrieve the…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
-    /// ID of the OAuth provider (e.g. `oauth_google`)
+    /// ID of the OAuth provider (e.g…
     #[serde(rename = "provider")]
-    #[schemars(length(min = 1))]
     pub provider: String,
     /// Page size (default 10).
     #[serde(rename = "limit")]
@@ -378,9 +356,8 @@ pub struct GetOauthAccessTokenInput {
 pub struct RemoveUserPasswordInput {
     /// ID of the user whose password to remove
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
-    /// Set to `true` to revoke all of the user's active…
+    /// Set to `true` to revoke all of the user's…
     #[serde(rename = "signOutOfOtherSessions")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
@@ -389,9 +366,8 @@ pub struct RemoveUserPasswordInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyPasswordInput {
-    /// ID of the user for whom to verify the password
+    /// ID of the user for whom to verify the…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     /// User password to verify
     #[serde(rename = "password")]
@@ -404,7 +380,6 @@ pub struct VerifyPasswordInput {
 pub struct VerifyTotpInput {
     /// ID of the user for whom to verify the TOTP
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     /// TOTP or backup code to verify
     #[serde(rename = "code")]
@@ -415,9 +390,8 @@ pub struct VerifyTotpInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisableMfaInput {
-    /// ID of the user whose MFA methods are to be disabled
+    /// ID of the user whose MFA methods are to…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -425,9 +399,8 @@ pub struct DisableMfaInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteBackupCodeInput {
-    /// ID of the user whose backup codes are to be deleted.
+    /// ID of the user whose backup codes are to…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -435,13 +408,11 @@ pub struct DeleteBackupCodeInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPasskeyDeleteInput {
-    /// ID of the user that owns the passkey identity
+    /// ID of the user that owns the passkey…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     /// ID of the passkey identity to be deleted
     #[serde(rename = "passkeyIdentificationId")]
-    #[schemars(length(min = 1))]
     pub passkey_identification_id: String,
 }
 
@@ -449,9 +420,8 @@ pub struct UserPasskeyDeleteInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListUserTrustedDevicesInput {
-    /// ID of the user whose trusted devices are returned
+    /// ID of the user whose trusted devices are…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -461,10 +431,8 @@ pub struct ListUserTrustedDevicesInput {
 pub struct RevokeUserTrustedDeviceInput {
     /// ID of the user that owns the trusted device
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     #[serde(rename = "trustedDeviceId")]
-    #[schemars(length(min = 1))]
     pub trusted_device_id: String,
 }
 
@@ -474,11 +442,9 @@ pub struct RevokeUserTrustedDeviceInput {
 pub struct UserWeb3WalletDeleteInput {
     /// ID of the user that owns the web3 wallet
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     /// ID of the web3 wallet identity to be deleted
     #[serde(rename = "web3WalletIdentificationId")]
-    #[schemars(length(min = 1))]
     pub web3_wallet_identification_id: String,
 }
 
@@ -488,7 +454,6 @@ pub struct UserWeb3WalletDeleteInput {
 pub struct DeleteTotpInput {
     /// ID of the user whose TOTPs are to be deleted
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -498,10 +463,8 @@ pub struct DeleteTotpInput {
 pub struct DeleteExternalAccountInput {
     /// ID of the user's external account
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     #[serde(rename = "externalAccountId")]
-    #[schemars(length(min = 1))]
     pub external_account_id: String,
 }
 
@@ -509,9 +472,8 @@ pub struct DeleteExternalAccountInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetUserPasswordCompromisedInput {
-    /// ID of the user to set the password as compromised
+    /// ID of the user to set the password as…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
     #[serde(rename = "revokeAllSessions")]
     pub revoke_all_sessions: Option<bool>,
@@ -521,9 +483,8 @@ pub struct SetUserPasswordCompromisedInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnsetUserPasswordCompromisedInput {
-    /// ID of the user to unset the compromised status for
+    /// ID of the user to unset the compromised…
     #[serde(rename = "userId")]
-    #[schemars(length(min = 1))]
     pub user_id: String,
 }
 
@@ -544,10 +505,10 @@ pub struct ListAllowlistIdentifiersInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAllowlistIdentifierInput {
-    /// Identifier to be added in the allow-list. This…
+    /// Identifier to be added in the allow-list…
     #[serde(rename = "identifier")]
     pub identifier: String,
-    /// This flag denotes whether the given identifier…
+    /// This flag denotes whether the given…
     #[serde(rename = "notify")]
     pub notify: Option<bool>,
 }
@@ -556,9 +517,8 @@ pub struct CreateAllowlistIdentifierInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteAllowlistIdentifierInput {
-    /// ID of the identifier to delete from the allow-list
+    /// ID of the identifier to delete from the…
     #[serde(rename = "identifierId")]
-    #[schemars(length(min = 1))]
     pub identifier_id: String,
 }
 
@@ -571,7 +531,7 @@ pub struct ListBlocklistIdentifiersInput {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBlocklistIdentifierInput {
-    /// Identifier to be added in the block-list. This…
+    /// Identifier to be added in the block-list…
     #[serde(rename = "identifier")]
     pub identifier: String,
 }
@@ -580,9 +540,8 @@ pub struct CreateBlocklistIdentifierInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteBlocklistIdentifierInput {
-    /// ID of the identifier to delete from the block-list
+    /// ID of the identifier to delete from the…
     #[serde(rename = "identifierId")]
-    #[schemars(length(min = 1))]
     pub identifier_id: String,
 }
 
@@ -590,16 +549,16 @@ pub struct DeleteBlocklistIdentifierInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceAuthConfigInput {
-    /// Whether sign up is restricted to email addresses…
+    /// Whether sign up is restricted to email…
     #[serde(rename = "restrictedToAllowlist")]
     pub restricted_to_allowlist: Option<bool>,
-    /// Local part of the email address from which…
+    /// Local part of the email address from…
     #[serde(rename = "fromEmailAddress")]
     pub from_email_address: Option<String>,
-    /// Enable the Progressive Sign Up algorithm. This…
+    /// Enable the Progressive Sign Up algorithm…
     #[serde(rename = "progressiveSignUp")]
     pub progressive_sign_up: Option<bool>,
-    /// Toggles test mode for this instance, allowing the…
+    /// Toggles test mode for this instance…
     #[serde(rename = "testMode")]
     pub test_mode: Option<bool>,
 }
@@ -611,13 +570,13 @@ pub struct CreateActorTokenInput {
     /// ID of the user being impersonated.
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// Actor payload. It needs to include a sub property…
+    /// Actor payload. It needs to include a sub…
     #[serde(rename = "actor")]
     pub actor: serde_json::Map<String, serde_json::Value>,
-    /// Optional parameter to specify the life duration…
+    /// Optional parameter to specify the life…
     #[serde(rename = "expiresInSeconds")]
     pub expires_in_seconds: Option<i64>,
-    /// Maximum duration that the session which will be…
+    /// Maximum duration that the session which…
     #[serde(rename = "sessionMaxDurationInSeconds")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
@@ -627,7 +586,6 @@ pub struct CreateActorTokenInput {
 #[serde(deny_unknown_fields)]
 pub struct RevokeActorTokenInput {
     #[serde(rename = "actorTokenId")]
-    #[schemars(length(min = 1))]
     pub actor_token_id: String,
 }
 
@@ -643,10 +601,10 @@ pub struct AddDomainInput {
     /// New domain name. Can contain the port for…
     #[serde(rename = "name")]
     pub name: String,
-    /// Marks the new domain as satellite. Only `true` is…
+    /// Marks the new domain as satellite. Only…
     #[serde(rename = "isSatellite")]
     pub is_satellite: bool,
-    /// Full URL of the proxy which will forward requests…
+    /// Full URL of the proxy which will forward…
     #[serde(rename = "proxyUrl")]
     pub proxy_url: Option<String>,
 }
@@ -657,15 +615,14 @@ pub struct AddDomainInput {
 pub struct UpdateDomainInput {
     /// ID of the domain that will be updated.
     #[serde(rename = "domainId")]
-    #[schemars(length(min = 1))]
     pub domain_id: String,
-    /// New domain name. For development instances, can…
+    /// New domain name. For development…
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// Full URL of the proxy that will forward requests…
+    /// Full URL of the proxy that will forward…
     #[serde(rename = "proxyUrl")]
     pub proxy_url: Option<String>,
-    /// Whether this is a domain for a secondary app…
+    /// Whether this is a domain for a secondary…
     #[serde(rename = "isSecondary")]
     pub is_secondary: Option<bool>,
 }
@@ -674,9 +631,8 @@ pub struct UpdateDomainInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteDomainInput {
-    /// ID of the domain that will be deleted. Must be a…
+    /// ID of the domain that will be deleted…
     #[serde(rename = "domainId")]
-    #[schemars(length(min = 1))]
     pub domain_id: String,
 }
 
@@ -689,10 +645,10 @@ pub struct GetInstanceInput {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceInput {
-    /// Toggles test mode for this instance, allowing the…
+    /// Toggles test mode for this instance…
     #[serde(rename = "testMode")]
     pub test_mode: Option<bool>,
-    /// Whether the instance should be using the HIBP…
+    /// Whether the instance should be using the…
     #[serde(rename = "hibp")]
     pub hibp: Option<bool>,
     #[serde(rename = "supportEmail")]
@@ -704,13 +660,13 @@ pub struct UpdateInstanceInput {
     /// For browser-like stacks such as browser…
     #[serde(rename = "allowedOrigins")]
     pub allowed_origins: Option<Vec<String>>,
-    /// Whether the instance should operate in cookieless…
+    /// Whether the instance should operate in…
     #[serde(rename = "cookielessDev")]
     pub cookieless_dev: Option<bool>,
-    /// Whether the instance should use URL-based session…
+    /// Whether the instance should use URL-based…
     #[serde(rename = "urlBasedSessionSyncing")]
     pub url_based_session_syncing: Option<bool>,
-    /// When password is required at the instance level…
+    /// When password is required at the instance…
     #[serde(rename = "preferredSignInStrategyWhenPasswordRequired")]
     #[schemars(extend("enum" = ["password","otp",""]))]
     pub preferred_sign_in_strategy_when_password_required: Option<String>,
@@ -756,7 +712,7 @@ pub struct GetInstanceCommunicationInput {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceCommunicationInput {
-    /// ISO 3166-1 alpha-2 country codes to block for SMS…
+    /// ISO 3166-1 alpha-2 country codes to block…
     #[serde(rename = "blockedCountryCodes")]
     pub blocked_country_codes: Option<Vec<String>>,
 }
@@ -770,22 +726,22 @@ pub struct GetInstanceOauthApplicationSettingsInput {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceOauthApplicationSettingsInput {
-    /// Whether dynamic OAuth client registration is…
+    /// Whether dynamic OAuth client registration…
     #[serde(rename = "dynamicOauthClientRegistration")]
     pub dynamic_oauth_client_registration: Option<bool>,
     /// Default scopes. Set to null to reset to…
     #[serde(rename = "defaultScopes")]
     pub default_scopes: Option<Vec<String>>,
-    /// Whether OAuth JWT access tokens are enabled for…
+    /// Whether OAuth JWT access tokens are…
     #[serde(rename = "oauthJwtAccessTokens")]
     pub oauth_jwt_access_tokens: Option<bool>,
-    /// Whether the instance advertises support for…
+    /// Whether the instance advertises support…
     #[serde(rename = "clientIdMetadataDocumentsAdvertised")]
     pub client_id_metadata_documents_advertised: Option<bool>,
-    /// When true, new unknown CIMD clients are rejected…
+    /// When true, new unknown CIMD clients are…
     #[serde(rename = "clientIdMetadataDocumentsOnlyAllowPreRegisteredClients")]
     pub client_id_metadata_documents_only_allow_pre_registered_clients: Option<bool>,
-    /// When true, recorded implicitly allowed CIMD…
+    /// When true, recorded implicitly allowed…
     #[serde(rename = "clientIdMetadataDocumentsBlockImplicitlyAllowedClients")]
     pub client_id_metadata_documents_block_implicitly_allowed_clients: Option<bool>,
 }
@@ -794,10 +750,10 @@ pub struct UpdateInstanceOauthApplicationSettingsInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeProductionInstanceDomainInput {
-    /// New home URL of the production instance e.g…
+    /// New home URL of the production instance…
     #[serde(rename = "homeUrl")]
     pub home_url: Option<String>,
-    /// Whether this is a domain for a secondary app…
+    /// Whether this is a domain for a secondary…
     #[serde(rename = "isSecondary")]
     pub is_secondary: Option<bool>,
 }
@@ -821,13 +777,13 @@ pub struct UpdateInstanceOrganizationSettingsInput {
     pub domains_enabled: Option<bool>,
     #[serde(rename = "slugDisabled")]
     pub slug_disabled: Option<bool>,
-    /// Specify which enrollment modes to enable for your…
+    /// Specify which enrollment modes to enable…
     #[serde(rename = "domainsEnrollmentModes")]
     pub domains_enrollment_modes: Option<Vec<String>>,
-    /// Specify what the default organization role is for…
+    /// Specify what the default organization…
     #[serde(rename = "creatorRoleId")]
     pub creator_role_id: Option<String>,
-    /// Specify what the default organization role is for…
+    /// Specify what the default organization…
     #[serde(rename = "domainsDefaultRoleId")]
     pub domains_default_role_id: Option<String>,
 }
@@ -874,13 +830,13 @@ pub struct CreateJwtTemplateInput {
     pub lifetime: Option<i64>,
     #[serde(rename = "allowedClockSkew")]
     pub allowed_clock_skew: Option<i64>,
-    /// Whether a custom signing key/algorithm is also…
+    /// Whether a custom signing key/algorithm is…
     #[serde(rename = "customSigningKey")]
     pub custom_signing_key: Option<bool>,
-    /// Custom signing algorithm to use when minting…
+    /// Custom signing algorithm to use when…
     #[serde(rename = "signingAlgorithm")]
     pub signing_algorithm: Option<String>,
-    /// Custom signing private key to use when minting…
+    /// Custom signing private key to use when…
     #[serde(rename = "signingKey")]
     pub signing_key: Option<String>,
 }
@@ -890,7 +846,6 @@ pub struct CreateJwtTemplateInput {
 #[serde(deny_unknown_fields)]
 pub struct GetJwtTemplateInput {
     #[serde(rename = "templateId")]
-    #[schemars(length(min = 1))]
     pub template_id: String,
 }
 
@@ -899,7 +854,6 @@ pub struct GetJwtTemplateInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateJwtTemplateInput {
     #[serde(rename = "templateId")]
-    #[schemars(length(min = 1))]
     pub template_id: String,
     /// JWT template name
     #[serde(rename = "name")]
@@ -911,13 +865,13 @@ pub struct UpdateJwtTemplateInput {
     pub lifetime: Option<i64>,
     #[serde(rename = "allowedClockSkew")]
     pub allowed_clock_skew: Option<i64>,
-    /// Whether a custom signing key/algorithm is also…
+    /// Whether a custom signing key/algorithm is…
     #[serde(rename = "customSigningKey")]
     pub custom_signing_key: Option<bool>,
-    /// Custom signing algorithm to use when minting…
+    /// Custom signing algorithm to use when…
     #[serde(rename = "signingAlgorithm")]
     pub signing_algorithm: Option<String>,
-    /// Custom signing private key to use when minting…
+    /// Custom signing private key to use when…
     #[serde(rename = "signingKey")]
     pub signing_key: Option<String>,
 }
@@ -927,7 +881,6 @@ pub struct UpdateJwtTemplateInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteJwtTemplateInput {
     #[serde(rename = "templateId")]
-    #[schemars(length(min = 1))]
     pub template_id: String,
 }
 
@@ -942,10 +895,10 @@ pub struct ListMachinesInput {
     /// Items to skip.
     #[serde(rename = "offset")]
     pub offset: Option<u32>,
-    /// Returns machines with ID or name that match the…
+    /// Returns machines with ID or name that…
     #[serde(rename = "query")]
     pub query: Option<String>,
-    /// Allows to return machines in a particular order…
+    /// Allows to return machines in a particular…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
 }
@@ -956,10 +909,10 @@ pub struct ListMachinesInput {
 pub struct CreateMachineInput {
     #[serde(rename = "name")]
     pub name: String,
-    /// Array of machine IDs that this machine will have…
+    /// Array of machine IDs that this machine…
     #[serde(rename = "scopedMachines")]
     pub scoped_machines: Option<Vec<String>>,
-    /// Default time-to-live (TTL) in seconds for tokens…
+    /// Default time-to-live (TTL) in seconds for…
     #[serde(rename = "defaultTokenTtl")]
     pub default_token_ttl: Option<i64>,
 }
@@ -969,7 +922,6 @@ pub struct CreateMachineInput {
 #[serde(deny_unknown_fields)]
 pub struct GetMachineInput {
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
 }
 
@@ -978,11 +930,10 @@ pub struct GetMachineInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMachineInput {
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// Default time-to-live (TTL) in seconds for tokens…
+    /// Default time-to-live (TTL) in seconds for…
     #[serde(rename = "defaultTokenTtl")]
     pub default_token_ttl: Option<i64>,
 }
@@ -992,7 +943,6 @@ pub struct UpdateMachineInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteMachineInput {
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
 }
 
@@ -1000,9 +950,8 @@ pub struct DeleteMachineInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetMachineSecretKeyInput {
-    /// ID of the machine to retrieve the secret key for
+    /// ID of the machine to retrieve the secret…
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
 }
 
@@ -1010,11 +959,10 @@ pub struct GetMachineSecretKeyInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotateMachineSecretKeyInput {
-    /// ID of the machine to rotate the secret key for
+    /// ID of the machine to rotate the secret…
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
-    /// Time in seconds that the previous secret key will…
+    /// Time in seconds that the previous secret…
     #[serde(rename = "previousTokenTtl")]
     pub previous_token_ttl: i64,
 }
@@ -1023,11 +971,10 @@ pub struct RotateMachineSecretKeyInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMachineScopeInput {
-    /// ID of the machine that will have access to…
+    /// ID of the machine that will have access…
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
-    /// ID of the machine that will be scoped to the…
+    /// ID of the machine that will be scoped to…
     #[serde(rename = "toMachineId")]
     pub to_machine_id: String,
 }
@@ -1036,13 +983,11 @@ pub struct CreateMachineScopeInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteMachineScopeInput {
-    /// ID of the machine that has access to another machine
+    /// ID of the machine that has access to…
     #[serde(rename = "machineId")]
-    #[schemars(length(min = 1))]
     pub machine_id: String,
     /// ID of the machine that is being accessed
     #[serde(rename = "otherMachineId")]
-    #[schemars(length(min = 1))]
     pub other_machine_id: String,
 }
 
@@ -1050,9 +995,8 @@ pub struct DeleteMachineScopeInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOrganizationBillingSubscriptionInput {
-    /// ID of the organization whose subscription to…
+    /// ID of the organization whose subscription…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
 }
 
@@ -1060,9 +1004,8 @@ pub struct GetOrganizationBillingSubscriptionInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOrganizationBillingCreditBalanceInput {
-    /// ID of the organization whose credit balance to…
+    /// ID of the organization whose credit…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
 }
 
@@ -1070,24 +1013,23 @@ pub struct GetOrganizationBillingCreditBalanceInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustOrganizationBillingCreditBalanceInput {
-    /// ID of the organization whose credit balance to…
+    /// ID of the organization whose credit…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
-    /// Credit amount in cents. Must be greater than zero.
+    /// Credit amount in cents. Must be greater…
     #[serde(rename = "amount")]
     pub amount: i64,
-    /// Whether to increase or decrease the credit balance.
+    /// Whether to increase or decrease the…
     #[serde(rename = "action")]
     #[schemars(extend("enum" = ["increase","decrease"]))]
     pub action: String,
-    /// Currency code (e.g. "USD"). Defaults to USD if…
+    /// Currency code (e.g. "USD"). Defaults to…
     #[serde(rename = "currency")]
     pub currency: Option<String>,
-    /// A unique key to ensure the adjustment is applied…
+    /// A unique key to ensure the adjustment is…
     #[serde(rename = "idempotencyKey")]
     pub idempotency_key: String,
-    /// An optional note to attach to the ledger entry.
+    /// An optional note to attach to the ledger…
     #[serde(rename = "note")]
     pub note: Option<String>,
 }
@@ -1096,7 +1038,7 @@ pub struct AdjustOrganizationBillingCreditBalanceInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationRolesInput {
-    /// Returns organization roles with ID, name, or key…
+    /// Returns organization roles with ID, name…
     #[serde(rename = "query")]
     pub query: Option<String>,
     /// Allows to return organization roles in a…
@@ -1118,16 +1060,16 @@ pub struct CreateOrganizationRoleInput {
     /// Name of the new organization role
     #[serde(rename = "name")]
     pub name: String,
-    /// A unique key for the organization role. Must…
+    /// A unique key for the organization role…
     #[serde(rename = "key")]
     pub key: String,
     /// Optional description for the role
     #[serde(rename = "description")]
     pub description: Option<String>,
-    /// Array of permission IDs to assign to the role
+    /// Array of permission IDs to assign to the…
     #[serde(rename = "permissions")]
     pub permissions: Option<Vec<String>>,
-    /// Whether this role should be included in the…
+    /// Whether this role should be included in…
     #[serde(rename = "includeInInitialRoleSet")]
     pub include_in_initial_role_set: Option<bool>,
 }
@@ -1137,7 +1079,6 @@ pub struct CreateOrganizationRoleInput {
 #[serde(deny_unknown_fields)]
 pub struct GetOrganizationRoleInput {
     #[serde(rename = "organizationRoleId")]
-    #[schemars(length(min = 1))]
     pub organization_role_id: String,
 }
 
@@ -1146,18 +1087,17 @@ pub struct GetOrganizationRoleInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationRoleInput {
     #[serde(rename = "organizationRoleId")]
-    #[schemars(length(min = 1))]
     pub organization_role_id: String,
     /// New name for the organization role
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// A unique key for the organization role. Must…
+    /// A unique key for the organization role…
     #[serde(rename = "key")]
     pub key: Option<String>,
     /// Optional description for the role
     #[serde(rename = "description")]
     pub description: Option<String>,
-    /// Array of permission IDs to assign to the role. If…
+    /// Array of permission IDs to assign to the…
     #[serde(rename = "permissions")]
     pub permissions: Option<Vec<String>>,
 }
@@ -1167,7 +1107,6 @@ pub struct UpdateOrganizationRoleInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteOrganizationRoleInput {
     #[serde(rename = "organizationRoleId")]
-    #[schemars(length(min = 1))]
     pub organization_role_id: String,
 }
 
@@ -1176,10 +1115,8 @@ pub struct DeleteOrganizationRoleInput {
 #[serde(deny_unknown_fields)]
 pub struct AssignPermissionToOrganizationRoleInput {
     #[serde(rename = "organizationRoleId")]
-    #[schemars(length(min = 1))]
     pub organization_role_id: String,
     #[serde(rename = "permissionId")]
-    #[schemars(length(min = 1))]
     pub permission_id: String,
 }
 
@@ -1188,10 +1125,8 @@ pub struct AssignPermissionToOrganizationRoleInput {
 #[serde(deny_unknown_fields)]
 pub struct RemovePermissionFromOrganizationRoleInput {
     #[serde(rename = "organizationRoleId")]
-    #[schemars(length(min = 1))]
     pub organization_role_id: String,
     #[serde(rename = "permissionId")]
-    #[schemars(length(min = 1))]
     pub permission_id: String,
 }
 
@@ -1200,12 +1135,11 @@ pub struct RemovePermissionFromOrganizationRoleInput {
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationDomainsInput {
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
-    /// Filter domains by their verification status…
+    /// Filter domains by their verification…
     #[serde(rename = "verified")]
     pub verified: Option<String>,
-    /// Filter domains by their enrollment mode. Accepts…
+    /// Filter domains by their enrollment mode…
     #[serde(rename = "enrollmentMode")]
     pub enrollment_mode: Option<String>,
     /// Page size (default 10).
@@ -1221,17 +1155,16 @@ pub struct ListOrganizationDomainsInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganizationDomainInput {
-    /// ID of the organization where the new domain will…
+    /// ID of the organization where the new…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
     /// Name of the new domain
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// Enrollment_mode for the new domain. This can be…
+    /// Enrollment_mode for the new domain. This…
     #[serde(rename = "enrollmentMode")]
     pub enrollment_mode: Option<String>,
-    /// Status of domain's verification. Defaults to true
+    /// Status of domain's verification. Defaults…
     #[serde(rename = "verified")]
     pub verified: Option<bool>,
 }
@@ -1240,14 +1173,12 @@ pub struct CreateOrganizationDomainInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationDomainInput {
-    /// ID of the organization to which the domain belongs
+    /// ID of the organization to which the…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
     #[serde(rename = "domainId")]
-    #[schemars(length(min = 1))]
     pub domain_id: String,
-    /// Enrollment_mode for the new domain. This can be…
+    /// Enrollment_mode for the new domain. This…
     #[serde(rename = "enrollmentMode")]
     pub enrollment_mode: Option<String>,
     /// Status of the domain's verification
@@ -1259,12 +1190,10 @@ pub struct UpdateOrganizationDomainInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteOrganizationDomainInput {
-    /// ID of the organization to which the domain belongs
+    /// ID of the organization to which the…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
     #[serde(rename = "domainId")]
-    #[schemars(length(min = 1))]
     pub domain_id: String,
 }
 
@@ -1272,12 +1201,10 @@ pub struct DeleteOrganizationDomainInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyOrganizationDomainOwnershipInput {
-    /// ID of the organization to which the domain belongs
+    /// ID of the organization to which the…
     #[serde(rename = "organizationId")]
-    #[schemars(length(min = 1))]
     pub organization_id: String,
     #[serde(rename = "domainId")]
-    #[schemars(length(min = 1))]
     pub domain_id: String,
 }
 
@@ -1292,16 +1219,16 @@ pub struct ListAllOrganizationDomainsInput {
     #[serde(rename = "verified")]
     #[schemars(extend("enum" = ["true","false"]))]
     pub verified: Option<String>,
-    /// Filter by enrollment mode. Prefix a value with…
+    /// Filter by enrollment mode. Prefix a value…
     #[serde(rename = "enrollmentMode")]
     pub enrollment_mode: Option<Vec<String>>,
-    /// Search domains by name or organization ID. If the…
+    /// Search domains by name or organization…
     #[serde(rename = "query")]
     pub query: Option<String>,
-    /// Filter by exact domain names. Accepts multiple…
+    /// Filter by exact domain names. Accepts…
     #[serde(rename = "domains")]
     pub domains: Option<Vec<String>>,
-    /// Allows to return organization domains in a…
+    /// Allows to return organization domains in…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
     /// Items to skip.
@@ -1320,7 +1247,7 @@ pub struct VerifyDomainProxyInput {
     /// ID of the domain that will be updated.
     #[serde(rename = "domainId")]
     pub domain_id: Option<String>,
-    /// Full URL of the proxy which will forward requests…
+    /// Full URL of the proxy which will forward…
     #[serde(rename = "proxyUrl")]
     pub proxy_url: Option<String>,
 }
@@ -1342,7 +1269,7 @@ pub struct ListRedirectUrlsInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRedirectUrlInput {
-    /// Full URL value prefixed with `https://` or a…
+    /// Full URL value prefixed with `https://`…
     #[serde(rename = "url")]
     pub url: String,
 }
@@ -1353,7 +1280,6 @@ pub struct CreateRedirectUrlInput {
 pub struct GetRedirectUrlInput {
     /// ID of the redirect URL
     #[serde(rename = "id")]
-    #[schemars(length(min = 1))]
     pub id: String,
 }
 
@@ -1363,7 +1289,6 @@ pub struct GetRedirectUrlInput {
 pub struct DeleteRedirectUrlInput {
     /// ID of the redirect URL
     #[serde(rename = "id")]
-    #[schemars(length(min = 1))]
     pub id: String,
 }
 
@@ -1371,13 +1296,13 @@ pub struct DeleteRedirectUrlInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSignInTokenInput {
-    /// ID of the user that can use the newly created…
+    /// ID of the user that can use the newly…
     #[serde(rename = "userId")]
     pub user_id: String,
-    /// ID of the organization to activate when the user…
+    /// ID of the organization to activate when…
     #[serde(rename = "orgId")]
     pub org_id: Option<String>,
-    /// Optional parameter to specify the life duration…
+    /// Optional parameter to specify the life…
     #[serde(rename = "expiresInSeconds")]
     pub expires_in_seconds: Option<i64>,
 }
@@ -1387,7 +1312,6 @@ pub struct CreateSignInTokenInput {
 #[serde(deny_unknown_fields)]
 pub struct RevokeSignInTokenInput {
     #[serde(rename = "signInTokenId")]
-    #[schemars(length(min = 1))]
     pub sign_in_token_id: String,
 }
 
@@ -1397,7 +1321,6 @@ pub struct RevokeSignInTokenInput {
 pub struct GetSignUpInput {
     /// ID of the sign-up to retrieve
     #[serde(rename = "id")]
-    #[schemars(length(min = 1))]
     pub id: String,
 }
 
@@ -1407,12 +1330,11 @@ pub struct GetSignUpInput {
 pub struct UpdateSignUpInput {
     /// ID of the sign-up to update
     #[serde(rename = "id")]
-    #[schemars(length(min = 1))]
     pub id: String,
-    /// ID of the guest attempting to sign up as used in…
+    /// ID of the guest attempting to sign up as…
     #[serde(rename = "externalId")]
     pub external_id: Option<String>,
-    /// If true, the sign-up will be marked as a custom…
+    /// If true, the sign-up will be marked as a…
     #[serde(rename = "customAction")]
     pub custom_action: Option<bool>,
 }
@@ -1431,7 +1353,7 @@ pub struct ListOauthApplicationsInput {
     /// Allows to return OAuth applications in a…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
-    /// Returns OAuth applications with names that match…
+    /// Returns OAuth applications with names…
     #[serde(rename = "nameQuery")]
     pub name_query: Option<String>,
 }
@@ -1440,25 +1362,25 @@ pub struct ListOauthApplicationsInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOauthApplicationInput {
-    /// Name of the new OAuth application. Max length: 256
+    /// Name of the new OAuth application. Max…
     #[serde(rename = "name")]
     pub name: String,
-    /// An array of redirect URIs of the new OAuth…
+    /// An array of redirect URIs of the new…
     #[serde(rename = "redirectUris")]
     pub redirect_uris: Option<Vec<String>>,
     /// Callback URL of the new OAuth application
     #[serde(rename = "callbackUrl")]
     pub callback_url: Option<String>,
-    /// Define the allowed scopes for the new OAuth…
+    /// Define the allowed scopes for the new…
     #[serde(rename = "scopes")]
     pub scopes: Option<String>,
-    /// True to enable a consent screen to display in the…
+    /// True to enable a consent screen to…
     #[serde(rename = "consentScreenEnabled")]
     pub consent_screen_enabled: Option<bool>,
-    /// True to require the Proof Key of Code Exchange…
+    /// True to require the Proof Key of Code…
     #[serde(rename = "pkceRequired")]
     pub pkce_required: Option<bool>,
-    /// If true, this client is public and you can use…
+    /// If true, this client is public and you…
     #[serde(rename = "public")]
     pub public: Option<bool>,
 }
@@ -1468,7 +1390,6 @@ pub struct CreateOauthApplicationInput {
 #[serde(deny_unknown_fields)]
 pub struct GetOauthApplicationInput {
     #[serde(rename = "oauthApplicationId")]
-    #[schemars(length(min = 1))]
     pub oauth_application_id: String,
 }
 
@@ -1477,27 +1398,26 @@ pub struct GetOauthApplicationInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOauthApplicationInput {
     #[serde(rename = "oauthApplicationId")]
-    #[schemars(length(min = 1))]
     pub oauth_application_id: String,
-    /// New name of the OAuth application. Max length: 256
+    /// New name of the OAuth application. Max…
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// An array of redirect URIs of the new OAuth…
+    /// An array of redirect URIs of the new…
     #[serde(rename = "redirectUris")]
     pub redirect_uris: Option<Vec<String>>,
     /// New callback URL of the OAuth application
     #[serde(rename = "callbackUrl")]
     pub callback_url: Option<String>,
-    /// Define the allowed scopes for the new OAuth…
+    /// Define the allowed scopes for the new…
     #[serde(rename = "scopes")]
     pub scopes: Option<String>,
-    /// True to enable a consent screen to display in the…
+    /// True to enable a consent screen to…
     #[serde(rename = "consentScreenEnabled")]
     pub consent_screen_enabled: Option<bool>,
-    /// True to require the Proof Key of Code Exchange…
+    /// True to require the Proof Key of Code…
     #[serde(rename = "pkceRequired")]
     pub pkce_required: Option<bool>,
-    /// If true, this client is public and you can use…
+    /// If true, this client is public and you…
     #[serde(rename = "public")]
     pub public: Option<bool>,
 }
@@ -1507,7 +1427,6 @@ pub struct UpdateOauthApplicationInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteOauthApplicationInput {
     #[serde(rename = "oauthApplicationId")]
-    #[schemars(length(min = 1))]
     pub oauth_application_id: String,
 }
 
@@ -1515,9 +1434,8 @@ pub struct DeleteOauthApplicationInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotateOauthApplicationSecretInput {
-    /// ID of the OAuth application for which to rotate…
+    /// ID of the OAuth application for which to…
     #[serde(rename = "oauthApplicationId")]
-    #[schemars(length(min = 1))]
     pub oauth_application_id: String,
 }
 
@@ -1525,11 +1443,10 @@ pub struct RotateOauthApplicationSecretInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeOauthApplicationTokenInput {
-    /// ID of the OAuth application for which to revoke…
+    /// ID of the OAuth application for which to…
     #[serde(rename = "oauthApplicationId")]
-    #[schemars(length(min = 1))]
     pub oauth_application_id: String,
-    /// Opaque OAuth access token or refresh token to…
+    /// Opaque OAuth access token or refresh…
     #[serde(rename = "token")]
     pub token: String,
 }
@@ -1545,10 +1462,10 @@ pub struct ListEnterpriseConnectionsInput {
     /// Items to skip.
     #[serde(rename = "offset")]
     pub offset: Option<u32>,
-    /// Filter enterprise connections by organization ID
+    /// Filter enterprise connections by…
     #[serde(rename = "organizationId")]
     pub organization_id: Option<String>,
-    /// Filter by active status. If true, only active…
+    /// Filter by active status. If true, only…
     #[serde(rename = "active")]
     pub active: Option<bool>,
 }
@@ -1560,29 +1477,29 @@ pub struct CreateEnterpriseConnectionInput {
     /// Display name of the connection
     #[serde(rename = "name")]
     pub name: String,
-    /// Identity provider (e.g. saml_custom, oidc_custom…
+    /// Identity provider (e.g. saml_custom…
     #[serde(rename = "provider")]
     #[schemars(extend("enum" = ["saml_custom","saml_okta","saml_google","saml_microsoft","oidc_custom","oidc_github_enterprise","oidc_gitlab"]))]
     pub provider: String,
-    /// Domains associated with the enterprise connection…
+    /// Domains associated with the enterprise…
     #[serde(rename = "domains")]
     pub domains: Vec<String>,
-    /// Organization ID when the connection is linked to…
+    /// Organization ID when the connection is…
     #[serde(rename = "organizationId")]
     pub organization_id: Option<String>,
-    /// Whether this connection supports account linking…
+    /// Whether this connection supports account…
     #[serde(rename = "allowOrganizationAccountLinking")]
     pub allow_organization_account_linking: Option<bool>,
-    /// Whether the enterprise connection is active. When…
+    /// Whether the enterprise connection is…
     #[serde(rename = "active")]
     pub active: Option<bool>,
-    /// SAML connection-specific properties. Only applied…
+    /// SAML connection-specific properties. Only…
     #[serde(rename = "saml")]
     pub saml: Option<serde_json::Map<String, serde_json::Value>>,
-    /// OIDC connection-specific properties. Only applied…
+    /// OIDC connection-specific properties. Only…
     #[serde(rename = "oidc")]
     pub oidc: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Custom attributes to map from the IdP to the…
+    /// Custom attributes to map from the IdP to…
     #[serde(rename = "customAttributes")]
     pub custom_attributes: Option<Vec<serde_json::Value>>,
 }
@@ -1592,7 +1509,6 @@ pub struct CreateEnterpriseConnectionInput {
 #[serde(deny_unknown_fields)]
 pub struct GetEnterpriseConnectionInput {
     #[serde(rename = "enterpriseConnectionId")]
-    #[schemars(length(min = 1))]
     pub enterprise_connection_id: String,
 }
 
@@ -1601,7 +1517,6 @@ pub struct GetEnterpriseConnectionInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionInput {
     #[serde(rename = "enterpriseConnectionId")]
-    #[schemars(length(min = 1))]
     pub enterprise_connection_id: String,
     /// Display name of the enterprise connection
     #[serde(rename = "name")]
@@ -1609,26 +1524,26 @@ pub struct UpdateEnterpriseConnectionInput {
     /// Domains associated with the enterprise…
     #[serde(rename = "domains")]
     pub domains: Option<Vec<String>>,
-    /// Whether the enterprise connection is active. When…
+    /// Whether the enterprise connection is…
     #[serde(rename = "active")]
     pub active: Option<bool>,
     #[serde(rename = "syncUserAttributes")]
     pub sync_user_attributes: Option<bool>,
     #[serde(rename = "disableAdditionalIdentifications")]
     pub disable_additional_identifications: Option<bool>,
-    /// Whether this connection supports account linking…
+    /// Whether this connection supports account…
     #[serde(rename = "allowOrganizationAccountLinking")]
     pub allow_organization_account_linking: Option<bool>,
-    /// Organization ID to link to this enterprise…
+    /// Organization ID to link to this…
     #[serde(rename = "organizationId")]
     pub organization_id: Option<String>,
-    /// SAML connection-specific properties. Only applied…
+    /// SAML connection-specific properties. Only…
     #[serde(rename = "saml")]
     pub saml: Option<serde_json::Map<String, serde_json::Value>>,
-    /// OIDC connection-specific properties. Only applied…
+    /// OIDC connection-specific properties. Only…
     #[serde(rename = "oidc")]
     pub oidc: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Custom attributes to map from the IdP to the…
+    /// Custom attributes to map from the IdP to…
     #[serde(rename = "customAttributes")]
     pub custom_attributes: Option<Vec<serde_json::Value>>,
 }
@@ -1638,7 +1553,6 @@ pub struct UpdateEnterpriseConnectionInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteEnterpriseConnectionInput {
     #[serde(rename = "enterpriseConnectionId")]
-    #[schemars(length(min = 1))]
     pub enterprise_connection_id: String,
 }
 
@@ -1647,7 +1561,6 @@ pub struct DeleteEnterpriseConnectionInput {
 #[serde(deny_unknown_fields)]
 pub struct ListEnterpriseConnectionTestRunsInput {
     #[serde(rename = "enterpriseConnectionId")]
-    #[schemars(length(min = 1))]
     pub enterprise_connection_id: String,
     /// Filter test runs by status (may be repeated)
     #[serde(rename = "status")]
@@ -1666,7 +1579,6 @@ pub struct ListEnterpriseConnectionTestRunsInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionTestRunInput {
     #[serde(rename = "enterpriseConnectionId")]
-    #[schemars(length(min = 1))]
     pub enterprise_connection_id: String,
 }
 
@@ -1679,23 +1591,23 @@ pub struct CreateTestingTokenInput {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgentTaskInput {
-    /// Identifies the user on whose behalf the agent…
+    /// Identifies the user on whose behalf the…
     #[serde(rename = "onBehalfOf")]
     pub on_behalf_of: serde_json::Map<String, serde_json::Value>,
-    /// Permissions granted to the agent task. Must be…
+    /// Permissions granted to the agent task…
     #[serde(rename = "permissions")]
     #[schemars(extend("enum" = ["*"]))]
     pub permissions: String,
-    /// A name identifying the agent. Used to derive a…
+    /// A name identifying the agent. Used to…
     #[serde(rename = "agentName")]
     pub agent_name: String,
-    /// A description of the task being performed. Logged…
+    /// A description of the task being…
     #[serde(rename = "taskDescription")]
     pub task_description: String,
-    /// URL the user is redirected to after the agent…
+    /// URL the user is redirected to after the…
     #[serde(rename = "redirectUrl")]
     pub redirect_url: String,
-    /// Maximum duration that the session which will be…
+    /// Maximum duration that the session which…
     #[serde(rename = "sessionMaxDurationInSeconds")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
@@ -1705,7 +1617,6 @@ pub struct CreateAgentTaskInput {
 #[serde(deny_unknown_fields)]
 pub struct RevokeAgentTaskInput {
     #[serde(rename = "agentTaskId")]
-    #[schemars(length(min = 1))]
     pub agent_task_id: String,
 }
 
@@ -1720,14 +1631,14 @@ pub struct ListWaitlistEntriesInput {
     /// Items to skip.
     #[serde(rename = "offset")]
     pub offset: Option<u32>,
-    /// Filter waitlist entries by `email_address` or `id`
+    /// Filter waitlist entries by…
     #[serde(rename = "query")]
     pub query: Option<String>,
     /// Filter waitlist entries by their status
     #[serde(rename = "status")]
     #[schemars(extend("enum" = ["pending","invited","completed","rejected"]))]
     pub status: Option<String>,
-    /// Specify the order of results. Supported values…
+    /// Specify the order of results. Supported…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
 }
@@ -1748,7 +1659,7 @@ pub struct CreateWaitlistEntryInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBulkWaitlistEntriesInput {
-    /// Items to create, as Clerk's request body lists them.
+    /// Items to create, as Clerk's request body…
     #[serde(rename = "items")]
     pub items: Vec<serde_json::Value>,
 }
@@ -1758,7 +1669,6 @@ pub struct CreateBulkWaitlistEntriesInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteWaitlistEntryInput {
     #[serde(rename = "waitlistEntryId")]
-    #[schemars(length(min = 1))]
     pub waitlist_entry_id: String,
 }
 
@@ -1767,9 +1677,8 @@ pub struct DeleteWaitlistEntryInput {
 #[serde(deny_unknown_fields)]
 pub struct InviteWaitlistEntryInput {
     #[serde(rename = "waitlistEntryId")]
-    #[schemars(length(min = 1))]
     pub waitlist_entry_id: String,
-    /// Whether an invitation should be created if there…
+    /// Whether an invitation should be created…
     #[serde(rename = "ignoreExisting")]
     pub ignore_existing: Option<bool>,
 }
@@ -1779,7 +1688,6 @@ pub struct InviteWaitlistEntryInput {
 #[serde(deny_unknown_fields)]
 pub struct RejectWaitlistEntryInput {
     #[serde(rename = "waitlistEntryId")]
-    #[schemars(length(min = 1))]
     pub waitlist_entry_id: String,
 }
 
@@ -1823,19 +1731,19 @@ pub struct CreateBillingPriceInput {
     /// ID of the plan this price belongs to.
     #[serde(rename = "planId")]
     pub plan_id: String,
-    /// Currency code (e.g., "USD"). Defaults to USD.
+    /// Currency code (e.g., "USD"). Defaults to…
     #[serde(rename = "currency")]
     pub currency: Option<String>,
     /// Monthly amount in cents. Use `0` for a…
     #[serde(rename = "amount")]
     pub amount: i64,
-    /// Monthly amount in cents when billed annually. Use…
+    /// Monthly amount in cents when billed…
     #[serde(rename = "annualMonthlyAmount")]
     pub annual_monthly_amount: Option<i64>,
-    /// An optional description for this custom price.
+    /// An optional description for this custom…
     #[serde(rename = "description")]
     pub description: Option<String>,
-    /// Which billing periods this price supports…
+    /// Which billing periods this price…
     #[serde(rename = "supportedBillingPeriods")]
     #[schemars(extend("enum" = ["month","annual","both"]))]
     pub supported_billing_periods: Option<String>,
@@ -1863,7 +1771,7 @@ pub struct GetCommerceSubscriptionItemListInput {
     /// Filter subscription items by plan ID
     #[serde(rename = "planId")]
     pub plan_id: Option<String>,
-    /// Whether to include free plan subscription items
+    /// Whether to include free plan subscription…
     #[serde(rename = "includeFree")]
     pub include_free: Option<bool>,
     /// Search query to filter subscription items
@@ -1876,9 +1784,8 @@ pub struct GetCommerceSubscriptionItemListInput {
 #[serde(deny_unknown_fields)]
 pub struct CancelCommerceSubscriptionItemInput {
     #[serde(rename = "subscriptionItemId")]
-    #[schemars(length(min = 1))]
     pub subscription_item_id: String,
-    /// Whether to cancel the subscription immediately…
+    /// Whether to cancel the subscription…
     #[serde(rename = "endNow")]
     pub end_now: Option<bool>,
 }
@@ -1887,11 +1794,10 @@ pub struct CancelCommerceSubscriptionItemInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendBillingSubscriptionItemFreeTrialInput {
-    /// ID of the subscription item to extend the free…
+    /// ID of the subscription item to extend the…
     #[serde(rename = "subscriptionItemId")]
-    #[schemars(length(min = 1))]
     pub subscription_item_id: String,
-    /// RFC3339 timestamp to extend the free trial to…
+    /// RFC3339 timestamp to extend the free…
     #[serde(rename = "extendTo")]
     pub extend_to: String,
 }
@@ -1901,7 +1807,6 @@ pub struct ExtendBillingSubscriptionItemFreeTrialInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateBillingPriceTransitionInput {
     #[serde(rename = "subscriptionItemId")]
-    #[schemars(length(min = 1))]
     pub subscription_item_id: String,
     /// Current price ID of the subscription item.
     #[serde(rename = "fromPriceId")]
@@ -1915,11 +1820,10 @@ pub struct CreateBillingPriceTransitionInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyBillingSubscriptionItemDiscountInput {
-    /// ID of the subscription item to apply the discount to
+    /// ID of the subscription item to apply the…
     #[serde(rename = "subscriptionItemId")]
-    #[schemars(length(min = 1))]
     pub subscription_item_id: String,
-    /// ID of the discount to apply to the subscription…
+    /// ID of the discount to apply to the…
     #[serde(rename = "discountId")]
     pub discount_id: String,
 }
@@ -1930,10 +1834,8 @@ pub struct ApplyBillingSubscriptionItemDiscountInput {
 pub struct RemoveBillingSubscriptionItemDiscountInput {
     /// ID of the subscription item to remove the…
     #[serde(rename = "subscriptionItemId")]
-    #[schemars(length(min = 1))]
     pub subscription_item_id: String,
     #[serde(rename = "discountId")]
-    #[schemars(length(min = 1))]
     pub discount_id: String,
 }
 
@@ -1955,7 +1857,6 @@ pub struct GetBillingStatementListInput {
 #[serde(deny_unknown_fields)]
 pub struct GetBillingStatementInput {
     #[serde(rename = "statementId")]
-    #[schemars(length(min = 1))]
     pub statement_id: String,
 }
 
@@ -1963,9 +1864,8 @@ pub struct GetBillingStatementInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetBillingStatementPaymentAttemptsInput {
-    /// ID of the statement to retrieve payment attempts…
+    /// ID of the statement to retrieve payment…
     #[serde(rename = "statementId")]
-    #[schemars(length(min = 1))]
     pub statement_id: String,
     /// Page size (default 10).
     #[serde(rename = "limit")]
@@ -1980,10 +1880,10 @@ pub struct GetBillingStatementPaymentAttemptsInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationPermissionsInput {
-    /// Returns organization permissions with ID, name…
+    /// Returns organization permissions with ID…
     #[serde(rename = "query")]
     pub query: Option<String>,
-    /// Allows to return organization permissions in a…
+    /// Allows to return organization permissions…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
     /// Page size (default 10).
@@ -2001,7 +1901,7 @@ pub struct ListOrganizationPermissionsInput {
 pub struct CreateOrganizationPermissionInput {
     #[serde(rename = "name")]
     pub name: String,
-    /// Key of the permission. Must have the format…
+    /// Key of the permission. Must have the…
     #[serde(rename = "key")]
     pub key: String,
     #[serde(rename = "description")]
@@ -2013,7 +1913,6 @@ pub struct CreateOrganizationPermissionInput {
 #[serde(deny_unknown_fields)]
 pub struct GetOrganizationPermissionInput {
     #[serde(rename = "permissionId")]
-    #[schemars(length(min = 1))]
     pub permission_id: String,
 }
 
@@ -2022,11 +1921,10 @@ pub struct GetOrganizationPermissionInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationPermissionInput {
     #[serde(rename = "permissionId")]
-    #[schemars(length(min = 1))]
     pub permission_id: String,
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// Key of the permission. Must have the format…
+    /// Key of the permission. Must have the…
     #[serde(rename = "key")]
     pub key: Option<String>,
     #[serde(rename = "description")]
@@ -2038,7 +1936,6 @@ pub struct UpdateOrganizationPermissionInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteOrganizationPermissionInput {
     #[serde(rename = "permissionId")]
-    #[schemars(length(min = 1))]
     pub permission_id: String,
 }
 
@@ -2046,10 +1943,10 @@ pub struct DeleteOrganizationPermissionInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListRoleSetsInput {
-    /// Returns role sets with ID, name, or key that…
+    /// Returns role sets with ID, name, or key…
     #[serde(rename = "query")]
     pub query: Option<String>,
-    /// Allows to return role sets in a particular order…
+    /// Allows to return role sets in a…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
     /// Page size (default 10).
@@ -2068,23 +1965,23 @@ pub struct CreateRoleSetInput {
     /// Name of the new role set
     #[serde(rename = "name")]
     pub name: String,
-    /// A unique key for the role set. Must start with…
+    /// A unique key for the role set. Must start…
     #[serde(rename = "key")]
     pub key: Option<String>,
     /// Optional description for the role set
     #[serde(rename = "description")]
     pub description: Option<String>,
-    /// Key of the role to use as the default role for…
+    /// Key of the role to use as the default…
     #[serde(rename = "defaultRoleKey")]
     pub default_role_key: String,
     /// Key of the role to assign to organization…
     #[serde(rename = "creatorRoleKey")]
     pub creator_role_key: String,
-    /// Type of the role set. "initial" role sets are the…
+    /// Type of the role set. "initial" role sets…
     #[serde(rename = "type")]
     #[schemars(extend("enum" = ["initial","custom"]))]
     pub kind: Option<String>,
-    /// Array of role keys to include in the role set…
+    /// Array of role keys to include in the role…
     #[serde(rename = "roles")]
     pub roles: Vec<String>,
 }
@@ -2094,7 +1991,6 @@ pub struct CreateRoleSetInput {
 #[serde(deny_unknown_fields)]
 pub struct GetRoleSetInput {
     #[serde(rename = "roleSetKeyOrId")]
-    #[schemars(length(min = 1))]
     pub role_set_key_or_id: String,
 }
 
@@ -2103,22 +1999,21 @@ pub struct GetRoleSetInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateRoleSetInput {
     #[serde(rename = "roleSetKeyOrId")]
-    #[schemars(length(min = 1))]
     pub role_set_key_or_id: String,
     /// New name for the role set
     #[serde(rename = "name")]
     pub name: Option<String>,
-    /// A unique key for the role set. Must start with…
+    /// A unique key for the role set. Must start…
     #[serde(rename = "key")]
     pub key: Option<String>,
     /// Optional description for the role set
     #[serde(rename = "description")]
     pub description: Option<String>,
-    /// Set to "initial" to make this the default role…
+    /// Set to "initial" to make this the default…
     #[serde(rename = "type")]
     #[schemars(extend("enum" = ["initial"]))]
     pub kind: Option<String>,
-    /// Key of the role to use as the default role for…
+    /// Key of the role to use as the default…
     #[serde(rename = "defaultRoleKey")]
     pub default_role_key: Option<String>,
     /// Key of the role to assign to organization…
@@ -2131,11 +2026,10 @@ pub struct UpdateRoleSetInput {
 #[serde(deny_unknown_fields)]
 pub struct ReplaceRoleSetInput {
     #[serde(rename = "roleSetKeyOrId")]
-    #[schemars(length(min = 1))]
     pub role_set_key_or_id: String,
     #[serde(rename = "destRoleSetKey")]
     pub dest_role_set_key: String,
-    /// Mappings from source role keys to destination…
+    /// Mappings from source role keys to…
     #[serde(rename = "reassignmentMappings")]
     pub reassignment_mappings: Option<serde_json::Value>,
 }
@@ -2145,15 +2039,14 @@ pub struct ReplaceRoleSetInput {
 #[serde(deny_unknown_fields)]
 pub struct AddRolesToRoleSetInput {
     #[serde(rename = "roleSetKeyOrId")]
-    #[schemars(length(min = 1))]
     pub role_set_key_or_id: String,
-    /// Array of role keys to add to the role set. Must…
+    /// Array of role keys to add to the role…
     #[serde(rename = "roleKeys")]
     pub role_keys: Vec<String>,
-    /// Optionally update the default role to one of the…
+    /// Optionally update the default role to one…
     #[serde(rename = "defaultRoleKey")]
     pub default_role_key: Option<String>,
-    /// Optionally update the creator role to one of the…
+    /// Optionally update the creator role to one…
     #[serde(rename = "creatorRoleKey")]
     pub creator_role_key: Option<String>,
 }
@@ -2163,7 +2056,6 @@ pub struct AddRolesToRoleSetInput {
 #[serde(deny_unknown_fields)]
 pub struct ReplaceRoleInRoleSetInput {
     #[serde(rename = "roleSetKeyOrId")]
-    #[schemars(length(min = 1))]
     pub role_set_key_or_id: String,
     /// Key of the role to remove from the role set
     #[serde(rename = "roleKey")]
@@ -2190,7 +2082,7 @@ pub struct ListScimDirectoriesInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateScimDirectoryInput {
-    /// ID of the enterprise connection to associate with…
+    /// ID of the enterprise connection to…
     #[serde(rename = "enterpriseConnectionId")]
     pub enterprise_connection_id: String,
     /// A human-friendly name for the directory.
@@ -2199,7 +2091,7 @@ pub struct CreateScimDirectoryInput {
     /// Identity provider for this directory.
     #[serde(rename = "provider")]
     pub provider: String,
-    /// Optional SCIM group to organization role mappings…
+    /// Optional SCIM group to organization role…
     #[serde(rename = "groupRoleMappings")]
     pub group_role_mappings: Option<Vec<serde_json::Value>>,
 }
@@ -2209,7 +2101,6 @@ pub struct CreateScimDirectoryInput {
 #[serde(deny_unknown_fields)]
 pub struct GetScimDirectoryInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
 }
 
@@ -2218,7 +2109,6 @@ pub struct GetScimDirectoryInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateScimDirectoryInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
     /// A human-friendly name for the directory.
     #[serde(rename = "name")]
@@ -2229,10 +2119,10 @@ pub struct UpdateScimDirectoryInput {
     /// Identity provider for this directory.
     #[serde(rename = "provider")]
     pub provider: Option<String>,
-    /// Attribute-to-SCIM-path entries to merge into the…
+    /// Attribute-to-SCIM-path entries to merge…
     #[serde(rename = "attributeMapping")]
     pub attribute_mapping: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Whether group-to-role mapping is enabled for this…
+    /// Whether group-to-role mapping is enabled…
     #[serde(rename = "groupRoleMappingEnabled")]
     pub group_role_mapping_enabled: Option<bool>,
 }
@@ -2242,7 +2132,6 @@ pub struct UpdateScimDirectoryInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteScimDirectoryInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
 }
 
@@ -2252,7 +2141,6 @@ pub struct DeleteScimDirectoryInput {
 pub struct RotateScimDirectoryApiKeyInput {
     /// ID of the directory whose API key to rotate
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
 }
 
@@ -2261,7 +2149,6 @@ pub struct RotateScimDirectoryApiKeyInput {
 #[serde(deny_unknown_fields)]
 pub struct ListScimGroupRoleMappingsInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
 }
 
@@ -2270,15 +2157,14 @@ pub struct ListScimGroupRoleMappingsInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateScimGroupRoleMappingInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
     /// SCIM group ID from the identity provider.
     #[serde(rename = "scimGroupId")]
     pub scim_group_id: String,
-    /// ID of the organization role to assign to members…
+    /// ID of the organization role to assign to…
     #[serde(rename = "roleId")]
     pub role_id: String,
-    /// Precedence for this mapping. Lower values take…
+    /// Precedence for this mapping. Lower values…
     #[serde(rename = "precedence")]
     pub precedence: Option<i64>,
 }
@@ -2288,7 +2174,6 @@ pub struct CreateScimGroupRoleMappingInput {
 #[serde(deny_unknown_fields)]
 pub struct ReplaceScimGroupRoleMappingsInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
     /// Desired set of mappings. Array order sets…
     #[serde(rename = "mappings")]
@@ -2300,11 +2185,9 @@ pub struct ReplaceScimGroupRoleMappingsInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteScimGroupRoleMappingInput {
     #[serde(rename = "scimDirectoryId")]
-    #[schemars(length(min = 1))]
     pub scim_directory_id: String,
     /// ID of the SCIM group role mapping to delete.
     #[serde(rename = "mappingId")]
-    #[schemars(length(min = 1))]
     pub mapping_id: String,
 }
 
@@ -2325,7 +2208,7 @@ pub struct ListDirectoriesInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDirectoryInput {
-    /// ID of the enterprise connection to associate with…
+    /// ID of the enterprise connection to…
     #[serde(rename = "enterpriseConnectionId")]
     pub enterprise_connection_id: String,
     /// A human-friendly name for the directory.
@@ -2334,7 +2217,7 @@ pub struct CreateDirectoryInput {
     /// Identity provider for this directory.
     #[serde(rename = "provider")]
     pub provider: String,
-    /// Optional directory group to organization role…
+    /// Optional directory group to organization…
     #[serde(rename = "groupRoleMappings")]
     pub group_role_mappings: Option<Vec<serde_json::Value>>,
 }
@@ -2344,7 +2227,6 @@ pub struct CreateDirectoryInput {
 #[serde(deny_unknown_fields)]
 pub struct GetDirectoryInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
 }
 
@@ -2353,7 +2235,6 @@ pub struct GetDirectoryInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateDirectoryInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
     /// A human-friendly name for the directory.
     #[serde(rename = "name")]
@@ -2364,10 +2245,10 @@ pub struct UpdateDirectoryInput {
     /// Identity provider for this directory.
     #[serde(rename = "provider")]
     pub provider: Option<String>,
-    /// Attribute-to-directory-path entries to merge into…
+    /// Attribute-to-directory-path entries to…
     #[serde(rename = "attributeMapping")]
     pub attribute_mapping: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Whether group-to-role mapping is enabled for this…
+    /// Whether group-to-role mapping is enabled…
     #[serde(rename = "groupRoleMappingEnabled")]
     pub group_role_mapping_enabled: Option<bool>,
 }
@@ -2377,7 +2258,6 @@ pub struct UpdateDirectoryInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteDirectoryInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
 }
 
@@ -2387,7 +2267,6 @@ pub struct DeleteDirectoryInput {
 pub struct RotateDirectoryApiKeyInput {
     /// ID of the directory whose API key to rotate
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
 }
 
@@ -2396,7 +2275,6 @@ pub struct RotateDirectoryApiKeyInput {
 #[serde(deny_unknown_fields)]
 pub struct ListDirectoryGroupRoleMappingsInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
 }
 
@@ -2405,18 +2283,17 @@ pub struct ListDirectoryGroupRoleMappingsInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateDirectoryGroupRoleMappingInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
-    /// Group ID from the identity provider. Exactly one…
+    /// Group ID from the identity provider…
     #[serde(rename = "directoryGroupId")]
     pub directory_group_id: Option<String>,
-    /// Legacy name for `directory_group_id`. Send either…
+    /// Legacy name for `directory_group_id`…
     #[serde(rename = "scimGroupId")]
     pub scim_group_id: Option<String>,
-    /// ID of the organization role to assign to members…
+    /// ID of the organization role to assign to…
     #[serde(rename = "roleId")]
     pub role_id: String,
-    /// Precedence for this mapping. Lower values take…
+    /// Precedence for this mapping. Lower values…
     #[serde(rename = "precedence")]
     pub precedence: Option<i64>,
 }
@@ -2426,7 +2303,6 @@ pub struct CreateDirectoryGroupRoleMappingInput {
 #[serde(deny_unknown_fields)]
 pub struct ReplaceDirectoryGroupRoleMappingsInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
     /// Desired set of mappings. Array order sets…
     #[serde(rename = "mappings")]
@@ -2438,11 +2314,9 @@ pub struct ReplaceDirectoryGroupRoleMappingsInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteDirectoryGroupRoleMappingInput {
     #[serde(rename = "directoryId")]
-    #[schemars(length(min = 1))]
     pub directory_id: String,
-    /// ID of the directory group role mapping to delete.
+    /// ID of the directory group role mapping to…
     #[serde(rename = "mappingId")]
-    #[schemars(length(min = 1))]
     pub mapping_id: String,
 }
 
@@ -2465,7 +2339,6 @@ pub struct CreateAdminPortalLinkTokenInput {
 #[serde(deny_unknown_fields)]
 pub struct RevokeAdminPortalLinkTokenInput {
     #[serde(rename = "adminPortalLinkTokenId")]
-    #[schemars(length(min = 1))]
     pub admin_portal_link_token_id: String,
     #[serde(rename = "revocationReason")]
     pub revocation_reason: Option<String>,
@@ -2520,7 +2393,6 @@ pub struct CreateApiKeyInput {
 #[serde(deny_unknown_fields)]
 pub struct GetApiKeyInput {
     #[serde(rename = "apiKeyId")]
-    #[schemars(length(min = 1))]
     pub api_key_id: String,
 }
 
@@ -2529,7 +2401,6 @@ pub struct GetApiKeyInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateApiKeyInput {
     #[serde(rename = "apiKeyId")]
-    #[schemars(length(min = 1))]
     pub api_key_id: String,
     #[serde(rename = "claims")]
     pub claims: Option<serde_json::Value>,
@@ -2548,7 +2419,6 @@ pub struct UpdateApiKeyInput {
 #[serde(deny_unknown_fields)]
 pub struct DeleteApiKeyInput {
     #[serde(rename = "apiKeyId")]
-    #[schemars(length(min = 1))]
     pub api_key_id: String,
 }
 
@@ -2557,7 +2427,6 @@ pub struct DeleteApiKeyInput {
 #[serde(deny_unknown_fields)]
 pub struct GetApiKeySecretInput {
     #[serde(rename = "apiKeyId")]
-    #[schemars(length(min = 1))]
     pub api_key_id: String,
 }
 
@@ -2566,7 +2435,6 @@ pub struct GetApiKeySecretInput {
 #[serde(deny_unknown_fields)]
 pub struct RevokeApiKeyInput {
     #[serde(rename = "apiKeyId")]
-    #[schemars(length(min = 1))]
     pub api_key_id: String,
     #[serde(rename = "revocationReason")]
     pub revocation_reason: Option<String>,
@@ -2610,7 +2478,7 @@ pub struct CreateM2mTokenInput {
     pub seconds_until_expiration: Option<f64>,
     #[serde(rename = "claims")]
     pub claims: Option<serde_json::Value>,
-    /// Enables server-side token reuse for opaque-format…
+    /// Enables server-side token reuse for…
     #[serde(rename = "minRemainingTtlSeconds")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
@@ -2620,7 +2488,6 @@ pub struct CreateM2mTokenInput {
 #[serde(deny_unknown_fields)]
 pub struct RevokeM2mTokenInput {
     #[serde(rename = "m2mTokenId")]
-    #[schemars(length(min = 1))]
     pub m2m_token_id: String,
     #[serde(rename = "revocationReason")]
     pub revocation_reason: Option<String>,
@@ -2640,7 +2507,7 @@ pub struct VerifyM2mTokenInput {
 pub struct VerifyOauthAccessTokenInput {
     #[serde(rename = "accessToken")]
     pub access_token: Option<String>,
-    /// Access token to verify. This is deprecated, use…
+    /// Access token to verify. This is…
     #[serde(rename = "secret")]
     pub secret: Option<String>,
 }
