@@ -26,14 +26,14 @@ async def test_every_toolset(clerk_mcp):
         tools = (await client.list_tools()).tools
         names = {t.name for t in tools}
         assert len(tools) >= 200
-        assert {"createJwtTemplate", "createMachine", "listRedirectUrls", "getUserList"} <= names
+        assert {"createJwtTemplate", "createMachine", "getRedirectUrlList", "getUserList"} <= names
 
         async def call(name, arguments):
             return await client.call_tool(name, arguments)
 
         created = await confirmed(call, "createJwtTemplate", {"name": "py-hasura", "claims": {"role": "{{user.id}}"}})
         tid = created["id"]
-        listed = await client.call_tool("listJwtTemplates", {"limit": 50})
+        listed = await client.call_tool("getJwtTemplateList", {"limit": 50})
         assert tid in [t["id"] for t in listed.structured_content["data"]]
         got = await client.call_tool("getJwtTemplate", {"templateId": tid})
         assert got.structured_content["name"] == "py-hasura"

@@ -23,6 +23,42 @@ pub fn camel(s: &str) -> String {
     }
 }
 
+/// A tool's name: the operationId in lowerCamelCase, with lists named as the hand-written tools
+/// (and the JS SDK) name them: `ListJWTTemplates` → `getJwtTemplateList`, `getApiKeys` →
+/// `getApiKeyList`.
+pub fn tool_name(operation_id: &str) -> String {
+    let c = camel(operation_id);
+    let rest = c.strip_prefix("list").or_else(|| {
+        // Lists whose operationId says `get…s`.
+        [
+            "getApiKeys",
+            "getM2MTokens",
+            "GetBillingStatementPaymentAttempts",
+        ]
+        .contains(&operation_id)
+        .then(|| c.strip_prefix("get"))
+        .flatten()
+    });
+    match rest {
+        Some(r) if r.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && r.ends_with('s') => {
+            format!("get{}List", singular(r))
+        }
+        _ => c,
+    }
+}
+
+fn singular(word: &str) -> String {
+    if let Some(w) = word.strip_suffix("ies") {
+        format!("{w}y")
+    } else if let Some(w) = word.strip_suffix("sses") {
+        format!("{w}ss")
+    } else if let Some(w) = word.strip_suffix('s') {
+        w.to_string()
+    } else {
+        word.to_string()
+    }
+}
+
 /// One argument of a tool.
 struct Arg {
     /// The argument's name (camelCase).
@@ -164,7 +200,7 @@ pub fn generate(ops: &[OpInfo]) -> Result<(String, String), String> {
     let mut names = BTreeSet::new();
     for op in ops {
         let id = &op.spec.operation_id;
-        let name = camel(id);
+        let name = tool_name(id);
         if !names.insert(name.clone()) {
             return Err(format!("two tools would be named `{name}`"));
         }

@@ -64,7 +64,7 @@ async fn search_describe_and_call_go_through_the_pipeline() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"listJwtTemplates"), "{names:?}");
+    assert!(names.contains(&"getJwtTemplateList"), "{names:?}");
     let by_set = toolkit
         .call(
             "searchClerkTools",

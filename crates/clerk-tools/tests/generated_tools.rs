@@ -928,9 +928,9 @@ async fn user_passkey_delete() {
     assert_clerk_error(&err);
 }
 
-/// `listUserTrustedDevices`: `GET /users/{user_id}/trusted_devices`.
+/// `getUserTrustedDeviceList`: `GET /users/{user_id}/trusted_devices`.
 #[tokio::test]
-async fn list_user_trusted_devices() {
+async fn get_user_trusted_device_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/users/abc_123/trusted_devices")
         .respond_with(ok(
@@ -941,7 +941,7 @@ async fn list_user_trusted_devices() {
         .await;
     let out = call_ok(
         &toolkit,
-        "listUserTrustedDevices",
+        "getUserTrustedDeviceList",
         json!({"userId":"abc_123"}),
     )
     .await;
@@ -954,7 +954,7 @@ async fn list_user_trusted_devices() {
         .await;
     let err = call_err(
         &toolkit,
-        "listUserTrustedDevices",
+        "getUserTrustedDeviceList",
         json!({"userId":"abc_123"}),
     )
     .await;
@@ -1137,9 +1137,9 @@ async fn unset_user_password_compromised() {
     assert_clerk_error(&err);
 }
 
-/// `listAllowlistIdentifiers`: `GET /allowlist_identifiers`.
+/// `getAllowlistIdentifierList`: `GET /allowlist_identifiers`.
 #[tokio::test]
-async fn list_allowlist_identifiers() {
+async fn get_allowlist_identifier_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/allowlist_identifiers")
         .respond_with(ok(
@@ -1148,7 +1148,7 @@ async fn list_allowlist_identifiers() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listAllowlistIdentifiers", json!({})).await;
+    let out = call_ok(&toolkit, "getAllowlistIdentifierList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/allowlist_identifiers")
@@ -1156,7 +1156,7 @@ async fn list_allowlist_identifiers() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listAllowlistIdentifiers", json!({})).await;
+    let err = call_err(&toolkit, "getAllowlistIdentifierList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -1224,9 +1224,9 @@ async fn delete_allowlist_identifier() {
     assert_clerk_error(&err);
 }
 
-/// `listBlocklistIdentifiers`: `GET /blocklist_identifiers`.
+/// `getBlocklistIdentifierList`: `GET /blocklist_identifiers`.
 #[tokio::test]
-async fn list_blocklist_identifiers() {
+async fn get_blocklist_identifier_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/blocklist_identifiers")
         .respond_with(ok(
@@ -1235,7 +1235,7 @@ async fn list_blocklist_identifiers() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listBlocklistIdentifiers", json!({})).await;
+    let out = call_ok(&toolkit, "getBlocklistIdentifierList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/blocklist_identifiers")
@@ -1243,7 +1243,7 @@ async fn list_blocklist_identifiers() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listBlocklistIdentifiers", json!({})).await;
+    let err = call_err(&toolkit, "getBlocklistIdentifierList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -1394,9 +1394,9 @@ async fn revoke_actor_token() {
     assert_clerk_error(&err);
 }
 
-/// `listDomains`: `GET /domains`.
+/// `getDomainList`: `GET /domains`.
 #[tokio::test]
-async fn list_domains() {
+async fn get_domain_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/domains")
         .respond_with(ok(
@@ -1405,7 +1405,7 @@ async fn list_domains() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listDomains", json!({})).await;
+    let out = call_ok(&toolkit, "getDomainList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/domains")
@@ -1413,7 +1413,7 @@ async fn list_domains() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listDomains", json!({})).await;
+    let err = call_err(&toolkit, "getDomainList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -1819,9 +1819,9 @@ async fn generate_svix_auth_url() {
     assert_clerk_error(&err);
 }
 
-/// `listJwtTemplates`: `GET /jwt_templates`.
+/// `getJwtTemplateList`: `GET /jwt_templates`.
 #[tokio::test]
-async fn list_jwt_templates() {
+async fn get_jwt_template_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/jwt_templates")
         .respond_with(ok(
@@ -1830,7 +1830,7 @@ async fn list_jwt_templates() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listJwtTemplates", json!({})).await;
+    let out = call_ok(&toolkit, "getJwtTemplateList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/jwt_templates")
@@ -1838,7 +1838,7 @@ async fn list_jwt_templates() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listJwtTemplates", json!({})).await;
+    let err = call_err(&toolkit, "getJwtTemplateList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -1958,9 +1958,9 @@ async fn delete_jwt_template() {
     assert_clerk_error(&err);
 }
 
-/// `listMachines`: `GET /machines`.
+/// `getMachineList`: `GET /machines`.
 #[tokio::test]
-async fn list_machines() {
+async fn get_machine_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/machines")
         .respond_with(ok(
@@ -1969,7 +1969,7 @@ async fn list_machines() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listMachines", json!({})).await;
+    let out = call_ok(&toolkit, "getMachineList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/machines")
@@ -1977,7 +1977,7 @@ async fn list_machines() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listMachines", json!({})).await;
+    let err = call_err(&toolkit, "getMachineList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -2274,9 +2274,9 @@ async fn adjust_organization_billing_credit_balance() {
     assert_clerk_error(&err);
 }
 
-/// `listOrganizationRoles`: `GET /organization_roles`.
+/// `getOrganizationRoleList`: `GET /organization_roles`.
 #[tokio::test]
-async fn list_organization_roles() {
+async fn get_organization_role_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/organization_roles")
         .respond_with(ok(
@@ -2285,7 +2285,7 @@ async fn list_organization_roles() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listOrganizationRoles", json!({})).await;
+    let out = call_ok(&toolkit, "getOrganizationRoleList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/organization_roles")
@@ -2293,7 +2293,7 @@ async fn list_organization_roles() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listOrganizationRoles", json!({})).await;
+    let err = call_err(&toolkit, "getOrganizationRoleList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -2491,9 +2491,9 @@ async fn remove_permission_from_organization_role() {
     assert_clerk_error(&err);
 }
 
-/// `listOrganizationDomains`: `GET /organizations/{organization_id}/domains`.
+/// `getOrganizationDomainList`: `GET /organizations/{organization_id}/domains`.
 #[tokio::test]
-async fn list_organization_domains() {
+async fn get_organization_domain_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/organizations/abc_123/domains")
         .respond_with(ok(
@@ -2504,7 +2504,7 @@ async fn list_organization_domains() {
         .await;
     let out = call_ok(
         &toolkit,
-        "listOrganizationDomains",
+        "getOrganizationDomainList",
         json!({"organizationId":"abc_123"}),
     )
     .await;
@@ -2517,7 +2517,7 @@ async fn list_organization_domains() {
         .await;
     let err = call_err(
         &toolkit,
-        "listOrganizationDomains",
+        "getOrganizationDomainList",
         json!({"organizationId":"abc_123"}),
     )
     .await;
@@ -2656,9 +2656,9 @@ async fn verify_organization_domain_ownership() {
     assert_clerk_error(&err);
 }
 
-/// `listAllOrganizationDomains`: `GET /organization_domains`.
+/// `getAllOrganizationDomainList`: `GET /organization_domains`.
 #[tokio::test]
-async fn list_all_organization_domains() {
+async fn get_all_organization_domain_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/organization_domains")
         .respond_with(ok(
@@ -2667,7 +2667,7 @@ async fn list_all_organization_domains() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listAllOrganizationDomains", json!({})).await;
+    let out = call_ok(&toolkit, "getAllOrganizationDomainList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/organization_domains")
@@ -2675,7 +2675,7 @@ async fn list_all_organization_domains() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listAllOrganizationDomains", json!({})).await;
+    let err = call_err(&toolkit, "getAllOrganizationDomainList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -2700,9 +2700,9 @@ async fn verify_domain_proxy() {
     assert_clerk_error(&err);
 }
 
-/// `listRedirectUrls`: `GET /redirect_urls`.
+/// `getRedirectUrlList`: `GET /redirect_urls`.
 #[tokio::test]
-async fn list_redirect_urls() {
+async fn get_redirect_url_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/redirect_urls")
         .respond_with(ok(
@@ -2711,7 +2711,7 @@ async fn list_redirect_urls() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listRedirectUrls", json!({})).await;
+    let out = call_ok(&toolkit, "getRedirectUrlList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/redirect_urls")
@@ -2719,7 +2719,7 @@ async fn list_redirect_urls() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listRedirectUrls", json!({})).await;
+    let err = call_err(&toolkit, "getRedirectUrlList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -2882,9 +2882,9 @@ async fn update_sign_up() {
     assert_clerk_error(&err);
 }
 
-/// `listOauthApplications`: `GET /oauth_applications`.
+/// `getOauthApplicationList`: `GET /oauth_applications`.
 #[tokio::test]
-async fn list_oauth_applications() {
+async fn get_oauth_application_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/oauth_applications")
         .respond_with(ok(
@@ -2893,7 +2893,7 @@ async fn list_oauth_applications() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listOauthApplications", json!({})).await;
+    let out = call_ok(&toolkit, "getOauthApplicationList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/oauth_applications")
@@ -2901,7 +2901,7 @@ async fn list_oauth_applications() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listOauthApplications", json!({})).await;
+    let err = call_err(&toolkit, "getOauthApplicationList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -3093,9 +3093,9 @@ async fn revoke_oauth_application_token() {
     assert_clerk_error(&err);
 }
 
-/// `listEnterpriseConnections`: `GET /enterprise_connections`.
+/// `getEnterpriseConnectionList`: `GET /enterprise_connections`.
 #[tokio::test]
-async fn list_enterprise_connections() {
+async fn get_enterprise_connection_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/enterprise_connections")
         .respond_with(ok(
@@ -3104,7 +3104,7 @@ async fn list_enterprise_connections() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listEnterpriseConnections", json!({})).await;
+    let out = call_ok(&toolkit, "getEnterpriseConnectionList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/enterprise_connections")
@@ -3112,7 +3112,7 @@ async fn list_enterprise_connections() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listEnterpriseConnections", json!({})).await;
+    let err = call_err(&toolkit, "getEnterpriseConnectionList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -3242,9 +3242,9 @@ async fn delete_enterprise_connection() {
     assert_clerk_error(&err);
 }
 
-/// `listEnterpriseConnectionTestRuns`: `GET /enterprise_connections/{enterprise_connection_id}/test_runs`.
+/// `getEnterpriseConnectionTestRunList`: `GET /enterprise_connections/{enterprise_connection_id}/test_runs`.
 #[tokio::test]
-async fn list_enterprise_connection_test_runs() {
+async fn get_enterprise_connection_test_run_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/enterprise_connections/abc_123/test_runs")
         .respond_with(ok(
@@ -3255,7 +3255,7 @@ async fn list_enterprise_connection_test_runs() {
         .await;
     let out = call_ok(
         &toolkit,
-        "listEnterpriseConnectionTestRuns",
+        "getEnterpriseConnectionTestRunList",
         json!({"enterpriseConnectionId":"abc_123"}),
     )
     .await;
@@ -3268,7 +3268,7 @@ async fn list_enterprise_connection_test_runs() {
         .await;
     let err = call_err(
         &toolkit,
-        "listEnterpriseConnectionTestRuns",
+        "getEnterpriseConnectionTestRunList",
         json!({"enterpriseConnectionId":"abc_123"}),
     )
     .await;
@@ -3379,9 +3379,9 @@ async fn revoke_agent_task() {
     assert_clerk_error(&err);
 }
 
-/// `listWaitlistEntries`: `GET /waitlist_entries`.
+/// `getWaitlistEntryList`: `GET /waitlist_entries`.
 #[tokio::test]
-async fn list_waitlist_entries() {
+async fn get_waitlist_entry_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/waitlist_entries")
         .respond_with(ok(
@@ -3390,7 +3390,7 @@ async fn list_waitlist_entries() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listWaitlistEntries", json!({})).await;
+    let out = call_ok(&toolkit, "getWaitlistEntryList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/waitlist_entries")
@@ -3398,7 +3398,7 @@ async fn list_waitlist_entries() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listWaitlistEntries", json!({})).await;
+    let err = call_err(&toolkit, "getWaitlistEntryList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -3886,9 +3886,9 @@ async fn get_billing_statement() {
     assert_clerk_error(&err);
 }
 
-/// `getBillingStatementPaymentAttempts`: `GET /billing/statements/{statementID}/payment_attempts`.
+/// `getBillingStatementPaymentAttemptList`: `GET /billing/statements/{statementID}/payment_attempts`.
 #[tokio::test]
-async fn get_billing_statement_payment_attempts() {
+async fn get_billing_statement_payment_attempt_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/billing/statements/abc_123/payment_attempts")
         .respond_with(ok(
@@ -3899,7 +3899,7 @@ async fn get_billing_statement_payment_attempts() {
         .await;
     let out = call_ok(
         &toolkit,
-        "getBillingStatementPaymentAttempts",
+        "getBillingStatementPaymentAttemptList",
         json!({"statementId":"abc_123"}),
     )
     .await;
@@ -3912,16 +3912,16 @@ async fn get_billing_statement_payment_attempts() {
         .await;
     let err = call_err(
         &toolkit,
-        "getBillingStatementPaymentAttempts",
+        "getBillingStatementPaymentAttemptList",
         json!({"statementId":"abc_123"}),
     )
     .await;
     assert_clerk_error(&err);
 }
 
-/// `listOrganizationPermissions`: `GET /organization_permissions`.
+/// `getOrganizationPermissionList`: `GET /organization_permissions`.
 #[tokio::test]
-async fn list_organization_permissions() {
+async fn get_organization_permission_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/organization_permissions")
         .respond_with(ok(
@@ -3930,7 +3930,7 @@ async fn list_organization_permissions() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listOrganizationPermissions", json!({})).await;
+    let out = call_ok(&toolkit, "getOrganizationPermissionList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/organization_permissions")
@@ -3938,7 +3938,7 @@ async fn list_organization_permissions() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listOrganizationPermissions", json!({})).await;
+    let err = call_err(&toolkit, "getOrganizationPermissionList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -4068,9 +4068,9 @@ async fn delete_organization_permission() {
     assert_clerk_error(&err);
 }
 
-/// `listRoleSets`: `GET /role_sets`.
+/// `getRoleSetList`: `GET /role_sets`.
 #[tokio::test]
-async fn list_role_sets() {
+async fn get_role_set_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/role_sets")
         .respond_with(ok(
@@ -4079,7 +4079,7 @@ async fn list_role_sets() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listRoleSets", json!({})).await;
+    let out = call_ok(&toolkit, "getRoleSetList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/role_sets")
@@ -4087,7 +4087,7 @@ async fn list_role_sets() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listRoleSets", json!({})).await;
+    let err = call_err(&toolkit, "getRoleSetList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -4257,9 +4257,9 @@ async fn replace_role_in_role_set() {
     assert_clerk_error(&err);
 }
 
-/// `listScimDirectories`: `GET /scim_directories`.
+/// `getScimDirectoryList`: `GET /scim_directories`.
 #[tokio::test]
-async fn list_scim_directories() {
+async fn get_scim_directory_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/scim_directories")
         .respond_with(ok(
@@ -4268,7 +4268,7 @@ async fn list_scim_directories() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listScimDirectories", json!({})).await;
+    let out = call_ok(&toolkit, "getScimDirectoryList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/scim_directories")
@@ -4276,7 +4276,7 @@ async fn list_scim_directories() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listScimDirectories", json!({})).await;
+    let err = call_err(&toolkit, "getScimDirectoryList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -4437,9 +4437,9 @@ async fn rotate_scim_directory_api_key() {
     assert_clerk_error(&err);
 }
 
-/// `listScimGroupRoleMappings`: `GET /scim_directories/{scim_directory_id}/group_role_mappings`.
+/// `getScimGroupRoleMappingList`: `GET /scim_directories/{scim_directory_id}/group_role_mappings`.
 #[tokio::test]
-async fn list_scim_group_role_mappings() {
+async fn get_scim_group_role_mapping_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/scim_directories/abc_123/group_role_mappings")
         .respond_with(ok(
@@ -4450,7 +4450,7 @@ async fn list_scim_group_role_mappings() {
         .await;
     let out = call_ok(
         &toolkit,
-        "listScimGroupRoleMappings",
+        "getScimGroupRoleMappingList",
         json!({"scimDirectoryId":"abc_123"}),
     )
     .await;
@@ -4463,7 +4463,7 @@ async fn list_scim_group_role_mappings() {
         .await;
     let err = call_err(
         &toolkit,
-        "listScimGroupRoleMappings",
+        "getScimGroupRoleMappingList",
         json!({"scimDirectoryId":"abc_123"}),
     )
     .await;
@@ -4573,9 +4573,9 @@ async fn delete_scim_group_role_mapping() {
     assert_clerk_error(&err);
 }
 
-/// `listDirectories`: `GET /directories`.
+/// `getDirectoryList`: `GET /directories`.
 #[tokio::test]
-async fn list_directories() {
+async fn get_directory_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/directories")
         .respond_with(ok(
@@ -4584,7 +4584,7 @@ async fn list_directories() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "listDirectories", json!({})).await;
+    let out = call_ok(&toolkit, "getDirectoryList", json!({})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/directories")
@@ -4592,7 +4592,7 @@ async fn list_directories() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "listDirectories", json!({})).await;
+    let err = call_err(&toolkit, "getDirectoryList", json!({})).await;
     assert_clerk_error(&err);
 }
 
@@ -4741,9 +4741,9 @@ async fn rotate_directory_api_key() {
     assert_clerk_error(&err);
 }
 
-/// `listDirectoryGroupRoleMappings`: `GET /directories/{directory_id}/group_role_mappings`.
+/// `getDirectoryGroupRoleMappingList`: `GET /directories/{directory_id}/group_role_mappings`.
 #[tokio::test]
-async fn list_directory_group_role_mappings() {
+async fn get_directory_group_role_mapping_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/directories/abc_123/group_role_mappings")
         .respond_with(ok(
@@ -4754,7 +4754,7 @@ async fn list_directory_group_role_mappings() {
         .await;
     let out = call_ok(
         &toolkit,
-        "listDirectoryGroupRoleMappings",
+        "getDirectoryGroupRoleMappingList",
         json!({"directoryId":"abc_123"}),
     )
     .await;
@@ -4767,7 +4767,7 @@ async fn list_directory_group_role_mappings() {
         .await;
     let err = call_err(
         &toolkit,
-        "listDirectoryGroupRoleMappings",
+        "getDirectoryGroupRoleMappingList",
         json!({"directoryId":"abc_123"}),
     )
     .await;
@@ -4931,9 +4931,9 @@ async fn revoke_admin_portal_link_token() {
     assert_clerk_error(&err);
 }
 
-/// `getApiKeys`: `GET /api_keys`.
+/// `getApiKeyList`: `GET /api_keys`.
 #[tokio::test]
-async fn get_api_keys() {
+async fn get_api_key_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/api_keys")
         .respond_with(ok(
@@ -4942,7 +4942,7 @@ async fn get_api_keys() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "getApiKeys", json!({"subject":"abc_123"})).await;
+    let out = call_ok(&toolkit, "getApiKeyList", json!({"subject":"abc_123"})).await;
     assert_eq!(out["data"][0]["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/api_keys")
@@ -4950,7 +4950,7 @@ async fn get_api_keys() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "getApiKeys", json!({"subject":"abc_123"})).await;
+    let err = call_err(&toolkit, "getApiKeyList", json!({"subject":"abc_123"})).await;
     assert_clerk_error(&err);
 }
 
@@ -5111,16 +5111,16 @@ async fn verify_api_key() {
     assert_clerk_error(&err);
 }
 
-/// `getM2mTokens`: `GET /m2m_tokens`.
+/// `getM2mTokenList`: `GET /m2m_tokens`.
 #[tokio::test]
-async fn get_m2m_tokens() {
+async fn get_m2m_token_list() {
     let (server, toolkit) = toolkit().await;
     given("GET", "/v1/m2m_tokens")
         .respond_with(ok(json!({"object":"m2m_token","id":"x_1"})))
         .expect(1)
         .mount(&server)
         .await;
-    let out = call_ok(&toolkit, "getM2mTokens", json!({"subject":"abc_123"})).await;
+    let out = call_ok(&toolkit, "getM2mTokenList", json!({"subject":"abc_123"})).await;
     assert_eq!(out["id"], "x_1", "{out}");
     server.reset().await;
     given("GET", "/v1/m2m_tokens")
@@ -5128,7 +5128,7 @@ async fn get_m2m_tokens() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = call_err(&toolkit, "getM2mTokens", json!({"subject":"abc_123"})).await;
+    let err = call_err(&toolkit, "getM2mTokenList", json!({"subject":"abc_123"})).await;
     assert_clerk_error(&err);
 }
 

@@ -1832,7 +1832,7 @@ fn toolsets_select_and_all_serves_everything() {
     }
     // A --tools pattern alone reaches every toolset (so `--tools jwt.*` works by itself).
     let pattern = scoped(tools(&["jwt.*"])).unwrap();
-    assert!(pattern.names().contains(&"listJwtTemplates"));
+    assert!(pattern.names().contains(&"getJwtTemplateList"));
     let err = scoped(ToolkitOptions {
         toolsets: vec!["nope".into()],
         ..Default::default()

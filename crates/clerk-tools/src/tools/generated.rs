@@ -416,7 +416,7 @@ pub struct UserPasskeyDeleteInput {
     pub passkey_identification_id: String,
 }
 
-/// Arguments of `listUserTrustedDevices`.
+/// Arguments of `getUserTrustedDeviceList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListUserTrustedDevicesInput {
@@ -488,7 +488,7 @@ pub struct UnsetUserPasswordCompromisedInput {
     pub user_id: String,
 }
 
-/// Arguments of `listAllowlistIdentifiers`.
+/// Arguments of `getAllowlistIdentifierList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListAllowlistIdentifiersInput {
@@ -522,7 +522,7 @@ pub struct DeleteAllowlistIdentifierInput {
     pub identifier_id: String,
 }
 
-/// Arguments of `listBlocklistIdentifiers`.
+/// Arguments of `getBlocklistIdentifierList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListBlocklistIdentifiersInput {}
@@ -589,7 +589,7 @@ pub struct RevokeActorTokenInput {
     pub actor_token_id: String,
 }
 
-/// Arguments of `listDomains`.
+/// Arguments of `getDomainList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListDomainsInput {}
@@ -803,7 +803,7 @@ pub struct DeleteSvixAppInput {}
 #[serde(deny_unknown_fields)]
 pub struct GenerateSvixAuthUrlInput {}
 
-/// Arguments of `listJwtTemplates`.
+/// Arguments of `getJwtTemplateList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListJwtTemplatesInput {
@@ -884,7 +884,7 @@ pub struct DeleteJwtTemplateInput {
     pub template_id: String,
 }
 
-/// Arguments of `listMachines`.
+/// Arguments of `getMachineList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListMachinesInput {
@@ -1034,7 +1034,7 @@ pub struct AdjustOrganizationBillingCreditBalanceInput {
     pub note: Option<String>,
 }
 
-/// Arguments of `listOrganizationRoles`.
+/// Arguments of `getOrganizationRoleList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationRolesInput {
@@ -1130,7 +1130,7 @@ pub struct RemovePermissionFromOrganizationRoleInput {
     pub permission_id: String,
 }
 
-/// Arguments of `listOrganizationDomains`.
+/// Arguments of `getOrganizationDomainList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationDomainsInput {
@@ -1208,7 +1208,7 @@ pub struct VerifyOrganizationDomainOwnershipInput {
     pub domain_id: String,
 }
 
-/// Arguments of `listAllOrganizationDomains`.
+/// Arguments of `getAllOrganizationDomainList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListAllOrganizationDomainsInput {
@@ -1252,7 +1252,7 @@ pub struct VerifyDomainProxyInput {
     pub proxy_url: Option<String>,
 }
 
-/// Arguments of `listRedirectUrls`.
+/// Arguments of `getRedirectUrlList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListRedirectUrlsInput {
@@ -1339,7 +1339,7 @@ pub struct UpdateSignUpInput {
     pub custom_action: Option<bool>,
 }
 
-/// Arguments of `listOauthApplications`.
+/// Arguments of `getOauthApplicationList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOauthApplicationsInput {
@@ -1451,7 +1451,7 @@ pub struct RevokeOauthApplicationTokenInput {
     pub token: String,
 }
 
-/// Arguments of `listEnterpriseConnections`.
+/// Arguments of `getEnterpriseConnectionList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListEnterpriseConnectionsInput {
@@ -1556,7 +1556,7 @@ pub struct DeleteEnterpriseConnectionInput {
     pub enterprise_connection_id: String,
 }
 
-/// Arguments of `listEnterpriseConnectionTestRuns`.
+/// Arguments of `getEnterpriseConnectionTestRunList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListEnterpriseConnectionTestRunsInput {
@@ -1620,7 +1620,7 @@ pub struct RevokeAgentTaskInput {
     pub agent_task_id: String,
 }
 
-/// Arguments of `listWaitlistEntries`.
+/// Arguments of `getWaitlistEntryList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListWaitlistEntriesInput {
@@ -1860,7 +1860,7 @@ pub struct GetBillingStatementInput {
     pub statement_id: String,
 }
 
-/// Arguments of `getBillingStatementPaymentAttempts`.
+/// Arguments of `getBillingStatementPaymentAttemptList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetBillingStatementPaymentAttemptsInput {
@@ -1876,7 +1876,7 @@ pub struct GetBillingStatementPaymentAttemptsInput {
     pub offset: Option<u32>,
 }
 
-/// Arguments of `listOrganizationPermissions`.
+/// Arguments of `getOrganizationPermissionList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationPermissionsInput {
@@ -1939,7 +1939,7 @@ pub struct DeleteOrganizationPermissionInput {
     pub permission_id: String,
 }
 
-/// Arguments of `listRoleSets`.
+/// Arguments of `getRoleSetList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListRoleSetsInput {
@@ -2065,7 +2065,7 @@ pub struct ReplaceRoleInRoleSetInput {
     pub to_role_key: String,
 }
 
-/// Arguments of `listScimDirectories`.
+/// Arguments of `getScimDirectoryList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListScimDirectoriesInput {
@@ -2144,7 +2144,7 @@ pub struct RotateScimDirectoryApiKeyInput {
     pub scim_directory_id: String,
 }
 
-/// Arguments of `listScimGroupRoleMappings`.
+/// Arguments of `getScimGroupRoleMappingList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListScimGroupRoleMappingsInput {
@@ -2191,7 +2191,7 @@ pub struct DeleteScimGroupRoleMappingInput {
     pub mapping_id: String,
 }
 
-/// Arguments of `listDirectories`.
+/// Arguments of `getDirectoryList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListDirectoriesInput {
@@ -2270,7 +2270,7 @@ pub struct RotateDirectoryApiKeyInput {
     pub directory_id: String,
 }
 
-/// Arguments of `listDirectoryGroupRoleMappings`.
+/// Arguments of `getDirectoryGroupRoleMappingList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListDirectoryGroupRoleMappingsInput {
@@ -2344,7 +2344,7 @@ pub struct RevokeAdminPortalLinkTokenInput {
     pub revocation_reason: Option<String>,
 }
 
-/// Arguments of `getApiKeys`.
+/// Arguments of `getApiKeyList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetApiKeysInput {
@@ -2448,7 +2448,7 @@ pub struct VerifyApiKeyInput {
     pub secret: String,
 }
 
-/// Arguments of `getM2mTokens`.
+/// Arguments of `getM2mTokenList`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetM2mTokensInput {
@@ -3029,7 +3029,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listUserTrustedDevices",
+            "getUserTrustedDeviceList",
             Category::Security,
             "List a user's trusted devices",
             "Returns the active trusted devices enrolled by the user. Returns a page of trusted_device.",
@@ -3136,7 +3136,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listAllowlistIdentifiers",
+            "getAllowlistIdentifierList",
             Category::Security,
             "List all identifiers on the allow-list",
             "Get a list of all identifiers allowed to sign up to an instance. Returns a page of allowlist_identifier.",
@@ -3176,7 +3176,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listBlocklistIdentifiers",
+            "getBlocklistIdentifierList",
             Category::Security,
             "List all identifiers on the block-list",
             "Get a list of all identifiers which are not allowed to access an instance. Returns a page of blocklist_identifier.",
@@ -3257,7 +3257,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listDomains",
+            "getDomainList",
             Category::Instance,
             "List all instance domains",
             "Use this endpoint to get a list of all domains for an instance. Returns a page of domain.",
@@ -3526,7 +3526,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         ).risk(Risk::Credentials)),
         Arc::new(TypedTool::new(
-            "listJwtTemplates",
+            "getJwtTemplateList",
             Category::Jwt,
             "List all templates",
             "List all templates. Returns a page of jwt_template.",
@@ -3602,7 +3602,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         ).risk(Risk::Instance)),
         Arc::new(TypedTool::new(
-            "listMachines",
+            "getMachineList",
             Category::Machines,
             "Get a list of machines for an instance",
             "This request returns the list of machines for an instance. Returns a page of machine.",
@@ -3765,7 +3765,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listOrganizationRoles",
+            "getOrganizationRoleList",
             Category::Roles,
             "Get a list of organization roles",
             "This request returns the list of organization roles for the instance. Returns a page of role.",
@@ -3864,7 +3864,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listOrganizationDomains",
+            "getOrganizationDomainList",
             Category::Enterprise,
             "Get a list of all domains of an organization",
             "Get a list of all domains of an organization. Returns a page of organization_domain.",
@@ -3937,7 +3937,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listAllOrganizationDomains",
+            "getAllOrganizationDomainList",
             Category::Enterprise,
             "List all organization domains",
             "Retrieves a list of all organization domains within the current instance. Returns a page of organization_domain.",
@@ -3984,7 +3984,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listRedirectUrls",
+            "getRedirectUrlList",
             Category::Instance,
             "List all redirect URLs",
             "Lists all whitelisted redirect_urls for the instance. Returns a page of redirect_url.",
@@ -4087,7 +4087,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listOauthApplications",
+            "getOauthApplicationList",
             Category::Oauth,
             "Get a list of OAuth applications for an instance",
             "This request returns the list of OAuth applications for an instance. Returns a page of oauth_application.",
@@ -4195,7 +4195,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listEnterpriseConnections",
+            "getEnterpriseConnectionList",
             Category::Enterprise,
             "List enterprise connections",
             "Returns the list of enterprise connections for the instance. Returns a page of enterprise_connection.",
@@ -4282,7 +4282,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listEnterpriseConnectionTestRuns",
+            "getEnterpriseConnectionTestRunList",
             Category::Enterprise,
             "List enterprise connection test runs",
             "Returns a paginated list of SAML or OIDC debug test runs for an enterprise connection. Returns a page of enterprise_connection.",
@@ -4351,7 +4351,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listWaitlistEntries",
+            "getWaitlistEntryList",
             Category::Waitlist,
             "List all waitlist entries",
             "Retrieve a list of waitlist entries for the instance. Returns a page of waitlist_entry.",
@@ -4613,7 +4613,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "getBillingStatementPaymentAttempts",
+            "getBillingStatementPaymentAttemptList",
             Category::Billing,
             "List payment attempts for a billing statement",
             "List payment attempts for a billing statement. Returns a page of commerce_payment.",
@@ -4627,7 +4627,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listOrganizationPermissions",
+            "getOrganizationPermissionList",
             Category::Roles,
             "Get a list of all organization permissions",
             "Retrieves all organization permissions for the given instance. Returns a page of permission.",
@@ -4701,7 +4701,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listRoleSets",
+            "getRoleSetList",
             Category::Roles,
             "Get a list of role sets",
             "Returns a list of role sets for the instance. Returns a page of role_set.",
@@ -4817,7 +4817,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listScimDirectories",
+            "getScimDirectoryList",
             Category::Enterprise,
             "List all directories",
             "Returns a list of all directories for the instance. Returns a page of scim_directory.",
@@ -4899,7 +4899,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         ).risk(Risk::Credentials)),
         Arc::new(TypedTool::new(
-            "listScimGroupRoleMappings",
+            "getScimGroupRoleMappingList",
             Category::Enterprise,
             "List SCIM group role mappings",
             "Returns the list of SCIM group to organization role mappings for a directory, ordered by precedence. Returns a page of scim_group_role_mapping.",
@@ -4951,7 +4951,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "listDirectories",
+            "getDirectoryList",
             Category::Enterprise,
             "List all directories",
             "Returns a list of all directories for the instance. Returns a page of directory.",
@@ -5033,7 +5033,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         ).risk(Risk::Credentials)),
         Arc::new(TypedTool::new(
-            "listDirectoryGroupRoleMappings",
+            "getDirectoryGroupRoleMappingList",
             Category::Enterprise,
             "List directory group role mappings",
             "Returns the list of directory group to organization role mappings for a directory, ordered by precedence. Returns a page of directory_group_role_mapping.",
@@ -5117,7 +5117,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "getApiKeys",
+            "getApiKeyList",
             Category::Machines,
             "Get API Keys",
             "Get API Keys. Returns a page of api_key.",
@@ -5250,7 +5250,7 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             },
         )),
         Arc::new(TypedTool::new(
-            "getM2mTokens",
+            "getM2mTokenList",
             Category::Machines,
             "Get M2M Tokens",
             "Fetches M2M tokens for a specific machine. Returns the m2m token.",
