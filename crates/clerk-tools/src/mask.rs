@@ -81,7 +81,14 @@ fn class_of(name: &str) -> Option<SecretClass> {
     } else if n.contains("tokensecret") || n.contains("token") || n == "jwt" || n.contains("ticket")
     {
         Some(SecretClass::Tokens)
-    } else if n.contains("secret") || n.contains("apikey") || n.contains("publishablekey") {
+    } else if n.contains("secret")
+        || n.contains("apikey")
+        || n.contains("publishablekey")
+        || n.contains("signingkey")
+        || n.contains("privatekey")
+        // Svix's dashboard URL carries its key in the fragment: all of it is a key.
+        || n == "svixurl"
+    {
         Some(SecretClass::Keys)
     } else if n == "url" || n.ends_with("url") || n.ends_with("link") {
         Some(SecretClass::Links)
