@@ -575,8 +575,6 @@ impl<'s> Gen<'s> {
                     Value::Object(expected)
                 );
             }
-        } else if op.spec.method != "GET" && op.spec.method != "DELETE" {
-            body_expr = "Body::None".into();
         }
 
         // Response type.
@@ -647,7 +645,7 @@ impl<'s> Gen<'s> {
             test_call.push_str(".await");
         } else {
             let builder = self.unique(&pascal_id);
-            let builder = if let (Some(item), true) = (list_item, has_limit) {
+            if let (Some(item), true) = (list_item, has_limit) {
                 // A list with paging: the shared list builder, with `.into_stream()`.
                 let item_ty = self.ty(item, &format!("{pascal_id}Item"), false).rust;
                 let paginated = query.iter().any(|p| p.wire == "query:paginated");
@@ -689,7 +687,6 @@ impl<'s> Gen<'s> {
                 }
                 test_query.push(("limit".into(), "5".into()));
                 test_query.push(("offset".into(), "2".into()));
-                builder
             } else {
                 let exec = if resp_json { "execute" } else { "execute_text" };
                 let body_field = if body_arg.is_empty() {
@@ -744,9 +741,7 @@ impl<'s> Gen<'s> {
                     );
                 }
                 test_call.push_str(".send().await");
-                builder
-            };
-            let _ = builder;
+            }
         }
 
         let shape = if query.is_empty() {

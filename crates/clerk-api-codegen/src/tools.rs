@@ -345,9 +345,7 @@ pub fn generate(ops: &[OpInfo]) -> Result<(String, String), String> {
         } else {
             "Annotations::write(true)".to_string()
         };
-        let annotations = if lower.contains("invite")
-            || lower.contains("waitlistentry") && lower.contains("invite")
-        {
+        let annotations = if lower.contains("invite") {
             format!("{annotations}.open_world()")
         } else {
             annotations
@@ -369,7 +367,7 @@ pub fn generate(ops: &[OpInfo]) -> Result<(String, String), String> {
 
         // The call.
         let body = if op.generated {
-            generated_call(op, &args, &query_args, &body_args, paged)
+            generated_call(op, &args, &query_args, &body_args)
         } else {
             raw_call(op, &args, &query_args, &body_args, paged)
         };
@@ -435,7 +433,6 @@ fn generated_call(
     path: &[Arg],
     query: &[(String, Arg, bool)],
     body: &[(String, Arg)],
-    paged: bool,
 ) -> String {
     let mut out = String::new();
     let path_args: String = path.iter().map(|a| format!("&i.{}, ", a.field)).collect();
@@ -526,7 +523,6 @@ fn generated_call(
             }
         }
     }
-    let _ = paged;
     out
 }
 

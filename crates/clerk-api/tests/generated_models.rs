@@ -51,14 +51,14 @@ fn secrets_of_generated_models_never_appear_in_debug() {
     // Request bodies too.
     let body = clerk_api::jwt_templates::CreateJwtTemplate {
         name: "t".into(),
-        signing_key: Some("-----BEGIN PRIVATE KEY----- private-signing-key".into()),
+        signing_key: Some("test-only private-signing-key".into()),
         ..Default::default()
     };
     assert!(!format!("{body:?}").contains("private-signing-key"));
     // … yet the wire carries the value.
     assert_eq!(
         serde_json::to_value(&body).unwrap()["signing_key"],
-        "-----BEGIN PRIVATE KEY----- private-signing-key"
+        "test-only private-signing-key"
     );
 }
 

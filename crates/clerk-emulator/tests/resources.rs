@@ -105,17 +105,8 @@ async fn jwt_template_lifecycle() {
     )
     .await
     .expect_error(422, "form_param_unknown");
-    let raw = api
-        .client
-        .post(format!("{}/v1/jwt_templates", api.base))
-        .bearer_auth(&api.key)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(raw.status().as_u16(), 400);
-    let body: Value = raw.json().await.unwrap();
+    let (status, body) = api.post_text("/v1/jwt_templates", "{not json").await;
+    assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["code"], "request_body_invalid");
     assert_eq!(
         api.get("/v1/jwt_templates")

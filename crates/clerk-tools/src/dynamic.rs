@@ -16,11 +16,13 @@
 //! Turn it on with [`Pipeline::with_dynamic`](crate::Pipeline::with_dynamic) (`clerk-mcp
 //! --dynamic`).
 
+use std::sync::OnceLock;
+
 use serde_json::{Value, json};
 
 use crate::error::{FieldError, ToolError};
 use crate::pipeline::Pipeline;
-use crate::tool::{Category, JsonObject, RISK_META};
+use crate::tool::{Category, JsonObject, validate_with};
 use crate::{ToolContext, registry::CallError};
 
 /// Searches the catalogue.
@@ -89,49 +91,42 @@ fn bad(tool: &str, field: &str, message: &str) -> CallError {
     })
 }
 
-fn only(tool: &str, args: &JsonObject, allowed: &[&str]) -> Result<(), CallError> {
-    match args.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(bad(
-            tool,
-            k,
-            &format!("unknown argument; expected {}", allowed.join(", ")),
-        )),
-        None => Ok(()),
-    }
-}
-
-fn string_arg<'a>(
-    tool: &str,
-    args: &'a JsonObject,
-    key: &str,
-) -> Result<Option<&'a str>, CallError> {
-    match args.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(bad(tool, key, "expected a string")),
-    }
+/// `args` checked against the meta-tool's input schema, with the same validator and error
+/// shape as every tool's arguments.
+fn checked(tool: &str, args: JsonObject) -> Result<JsonObject, CallError> {
+    type Compiled = Vec<(String, JsonObject, jsonschema::Validator)>;
+    static SCHEMAS: OnceLock<Compiled> = OnceLock::new();
+    let all = SCHEMAS.get_or_init(|| {
+        definitions()
+            .into_iter()
+            .map(|d| {
+                let schema = d["inputSchema"].as_object().cloned().unwrap_or_default();
+                let validator = jsonschema::options()
+                    .build(&Value::Object(schema.clone()))
+                    .expect("the meta-tools' input schemas are valid");
+                (
+                    d["name"].as_str().unwrap_or_default().to_string(),
+                    schema,
+                    validator,
+                )
+            })
+            .collect()
+    });
+    let (_, schema, validator) = all
+        .iter()
+        .find(|(n, ..)| n == tool)
+        .expect("called with a meta-tool's name");
+    validate_with(validator, tool, schema, args).map_err(CallError::Tool)
 }
 
 /// `callClerkTool`'s target and its arguments.
 pub(crate) fn unwrap_call(args: JsonObject) -> Result<(String, Option<JsonObject>), CallError> {
-    only(CALL, &args, &["name", "arguments"])?;
-    let name = string_arg(CALL, &args, "name")?
-        .ok_or_else(|| {
-            bad(
-                CALL,
-                "name",
-                "required: the tool to call (see searchClerkTools)",
-            )
-        })?
-        .to_string();
+    let args = checked(CALL, args)?;
+    let name = args["name"].as_str().unwrap_or_default().to_string();
     if name == CALL || name == SEARCH || name == DESCRIBE {
         return Err(bad(CALL, "name", "names a meta-tool; call it directly"));
     }
-    let inner = match args.get("arguments") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(m)) => Some(m.clone()),
-        Some(_) => return Err(bad(CALL, "arguments", "expected an object")),
-    };
+    let inner = args.get("arguments").and_then(Value::as_object).cloned();
     Ok((name, inner))
 }
 
@@ -171,26 +166,16 @@ pub(crate) fn search(
     ctx: &ToolContext,
     args: JsonObject,
 ) -> Result<Value, CallError> {
-    only(SEARCH, &args, &["query", "toolset", "limit"])?;
-    let query = string_arg(SEARCH, &args, "query")?.unwrap_or_default();
-    let toolset = match string_arg(SEARCH, &args, "toolset")? {
-        Some(t) => Some(Category::parse(t).ok_or_else(|| {
-            let all: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            bad(
-                SEARCH,
-                "toolset",
-                &format!("unknown toolset; expected one of {}", all.join(", ")),
-            )
-        })?),
-        None => None,
-    };
-    let limit = match args.get("limit") {
-        None | Some(Value::Null) => 15,
-        Some(v) => match v.as_u64() {
-            Some(n @ 1..=50) => n as usize,
-            _ => return Err(bad(SEARCH, "limit", "expected an integer from 1 to 50")),
-        },
-    };
+    let args = checked(SEARCH, args)?;
+    let query = args
+        .get("query")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let toolset = args
+        .get("toolset")
+        .and_then(Value::as_str)
+        .and_then(Category::parse);
+    let limit = args.get("limit").and_then(Value::as_u64).unwrap_or(15) as usize;
     let visible = pipeline.visible_indices(ctx);
     let tools = pipeline.registry().tools();
     if query.trim().is_empty() && toolset.is_none() {
@@ -259,14 +244,8 @@ pub(crate) fn describe(
     ctx: &ToolContext,
     args: JsonObject,
 ) -> Result<Value, CallError> {
-    only(DESCRIBE, &args, &["name"])?;
-    let name = string_arg(DESCRIBE, &args, "name")?.ok_or_else(|| {
-        bad(
-            DESCRIBE,
-            "name",
-            "required: a tool name from searchClerkTools",
-        )
-    })?;
+    let args = checked(DESCRIBE, args)?;
+    let name = args["name"].as_str().unwrap_or_default();
     let registry = pipeline.registry();
     match registry.lookup(name) {
         Some((i, t)) if pipeline.is_visible(t.as_ref(), ctx) => {
@@ -276,7 +255,6 @@ pub(crate) fn describe(
                 m.insert("risk".into(), json!(t.risk().as_str()));
                 m.remove("_meta");
             }
-            let _ = RISK_META;
             Ok(d)
         }
         _ => Err(CallError::UnknownTool(name.to_string())),

@@ -454,6 +454,21 @@ impl Api {
     pub async fn post(&self, p: &str, body: Value) -> Resp {
         self.send("POST", p, Some(body)).await
     }
+    /// POSTs `body` as is, with a JSON content type (for bodies that are not JSON); returns the
+    /// status and the decoded answer.
+    pub async fn post_text(&self, p: &str, body: &str) -> (u16, Value) {
+        let raw = self
+            .client
+            .post(format!("{}{p}", self.base))
+            .bearer_auth(&self.key)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = raw.status().as_u16();
+        (status, raw.json().await.unwrap())
+    }
     pub async fn post_empty(&self, p: &str) -> Resp {
         self.send("POST", p, None).await
     }
