@@ -386,7 +386,8 @@ pub async fn complete(
         return Ok(Vec::new());
     }
     let result = pipeline.call(ctx, tool, args.as_object().cloned()).await?;
-    // Ids for an id prefix (and for organizationId), slugs otherwise.
+    // Ids for an id (Clerk matches organization ids exactly) and for organizationId, slugs
+    // otherwise.
     let field = if argument == "organizationId" || is_org_id(query) {
         "id"
     } else {
