@@ -386,3 +386,17 @@ fn scoping_hides_templates_and_prompts_whose_tools_are_hidden() {
     assert_eq!(r["error"]["code"], -32602, "{r}");
     assert!(s.close().success());
 }
+
+#[test]
+fn read_only_keeps_the_prompts_that_change_nothing() {
+    let mut s = Server::spawn(&["--emulator", "--read-only"], &[]);
+    s.initialize("2025-11-25");
+    let l = s.request(1, "prompts/list", json!({}));
+    assert_eq!(
+        names(&l, "prompts", "name"),
+        ["investigate-sessions", "daily-user-summary"]
+    );
+    let t = s.request(2, "resources/templates/list", json!({}));
+    assert_eq!(names(&t, "resourceTemplates", "name").len(), 3);
+    assert!(s.close().success());
+}
