@@ -475,7 +475,8 @@ fn read_error(uri: &str, e: ReadError) -> ErrorData {
         ReadError::Resource(e) => ErrorData::invalid_params(e.to_string(), data),
         ReadError::Call(CallError::Tool(e)) => {
             let data = Some(json!({"uri": uri, "error": e.to_json()}));
-            if e.code() == "invalid_arguments" {
+            // Bad arguments, or an object this caller may not read: the request's fault.
+            if matches!(e.code(), "invalid_arguments" | "forbidden" | "denied") {
                 ErrorData::invalid_params(e.to_string(), data)
             } else {
                 ErrorData::internal_error(e.to_string(), data)
@@ -576,5 +577,46 @@ impl Confirmer for Elicit {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmcp::model::ErrorCode;
+
+    #[test]
+    fn read_errors_map_to_mcp_codes() {
+        let uri = "clerk://users/user_1";
+        let malformed = read_error(
+            uri,
+            ReadError::Resource(ResourceError::Malformed { uri: "x".into() }),
+        );
+        assert_eq!(malformed.code, ErrorCode::INVALID_PARAMS);
+        assert!(malformed.message.contains("clerk://users/{userId}"));
+        let hidden = read_error(
+            uri,
+            ReadError::Call(CallError::UnknownTool("getUser".into())),
+        );
+        assert_eq!(hidden.code, ErrorCode::RESOURCE_NOT_FOUND);
+        let denied = read_error(
+            uri,
+            ReadError::Call(CallError::Tool(ToolError::Denied {
+                tool: "getUser".into(),
+                reason: "not yours".into(),
+                missing: None,
+            })),
+        );
+        assert_eq!(denied.code, ErrorCode::INVALID_PARAMS);
+        assert_eq!(denied.data.as_ref().unwrap()["error"]["error"], "denied");
+        let down = read_error(
+            uri,
+            ReadError::Call(CallError::Tool(ToolError::TimedOut {
+                tool: "getUser".into(),
+                seconds: 30,
+            })),
+        );
+        assert_eq!(down.code, ErrorCode::INTERNAL_ERROR);
+        assert_eq!(down.data.as_ref().unwrap()["uri"], uri);
     }
 }
