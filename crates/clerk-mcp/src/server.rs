@@ -442,9 +442,17 @@ impl ServerHandler for ClerkServer {
                 other => (k, other.to_string()),
             })
             .collect();
-        let rendered = prompt
+        let mut rendered = prompt
             .render(&args)
             .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+        if self.pipeline.is_dynamic() {
+            // Only the meta-tools are listed: say how to reach the tools the prompt names.
+            rendered.text.push_str(&format!(
+                "\n\nThe tools named above are not listed directly: call each through {} (name and arguments); {} shows a tool's arguments.",
+                clerk_tools::dynamic::CALL,
+                clerk_tools::dynamic::DESCRIBE,
+            ));
+        }
         Ok(
             GetPromptResult::new(vec![PromptMessage::new_text(Role::User, rendered.text)])
                 .with_description(rendered.description)

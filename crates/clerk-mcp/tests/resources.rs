@@ -400,3 +400,35 @@ fn read_only_keeps_the_prompts_that_change_nothing() {
     assert_eq!(names(&t, "resourceTemplates", "name").len(), 3);
     assert!(s.close().success());
 }
+
+#[test]
+fn dynamic_mode_prompts_say_how_to_reach_the_tools() {
+    let mut s = Server::spawn(&["--emulator", "--dynamic"], &[]);
+    s.initialize("2025-11-25");
+    let r = s.request(
+        1,
+        "prompts/get",
+        json!({"name": "investigate-sessions", "arguments": {"userId": "user_1"}}),
+    );
+    let text = r["result"]["messages"][0]["content"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        text.contains("`getSessionList`") && text.contains("callClerkTool"),
+        "{text}"
+    );
+    // Reads still go to the registry's tools.
+    let r = s.request(
+        2,
+        "resources/read",
+        json!({"uri": "clerk://organizations/acme"}),
+    );
+    assert!(
+        r["result"]["contents"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("acme"),
+        "{r}"
+    );
+    assert!(s.close().success());
+}
