@@ -1,20 +1,28 @@
-//! The MCP adapter: `tools/list` and `tools/call` over the [`Pipeline`]. It translates, and
-//! holds no rule of its own: which tools a request sees, validation, policy, result shaping and
-//! call events all happen in `clerk-tools`.
+//! The MCP adapter: `tools/list` and `tools/call` over the [`Pipeline`], and resources,
+//! completions and prompts over `clerk_tools::resources` / `clerk_tools::prompts` (a resource
+//! read or a completion is a pipeline call of a tool). It translates, and holds no rule of its
+//! own: which tools a request sees, validation, policy, result shaping and call events all
+//! happen in `clerk-tools`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clerk_tools::confirm::{CONFIRM_TTL, Claim, ConfirmRequest};
+use clerk_tools::prompts::{self, PromptError};
+use clerk_tools::resources::{self, ReadError, ResourceError};
 use clerk_tools::{
     CallError, ClientInfo, ConfirmAnswer, Confirmer, Grant, Pipeline, ToolContext, ToolError,
 };
 use futures_util::future::BoxFuture;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequestParams,
-    ElicitationAction, ElicitationSchema, Implementation, InputRequest, InputRequests,
-    InputRequiredResult, InputResponses, ListToolsResult, PaginatedRequestParams,
-    RequestStateCodec, SealOptions, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    CompletionInfo, ContentBlock, ElicitRequestParams, ElicitationAction, ElicitationSchema,
+    GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation, InputRequest,
+    InputRequests, InputRequiredResult, InputResponses, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    Prompt, PromptArgument, PromptMessage, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Reference, RequestStateCodec, ResourceContents, ResourceTemplate, Role,
+    SealOptions, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -143,6 +151,39 @@ impl ClerkServer {
         Ok(ctx)
     }
 
+    /// The request's context, after the policy's look-up of the caller (for what they see).
+    async fn prepared_context(
+        &self,
+        request: &RequestContext<RoleServer>,
+    ) -> Result<ToolContext, ErrorData> {
+        let mut ctx = self.context(request)?;
+        // The policy may need to look the caller up (memberships) to know what they may see.
+        self.pipeline.prepare(&mut ctx).await.map_err(|e| {
+            ErrorData::internal_error(format!("could not look up the caller: {e}"), None)
+        })?;
+        Ok(ctx)
+    }
+
+    /// Names of the registry's tools this context may call (also in dynamic mode, where they are
+    /// reached through the meta-tools).
+    fn visible_names(&self, ctx: &ToolContext) -> Vec<&'static str> {
+        let tools = self.pipeline.registry().tools();
+        self.pipeline
+            .visible_indices(ctx)
+            .into_iter()
+            .map(|i| tools[i].name())
+            .collect()
+    }
+
+    /// The prompts this context can use (every tool they need visible).
+    fn visible_prompts(&self, ctx: &ToolContext) -> Vec<&'static prompts::PromptDef> {
+        let names = self.visible_names(ctx);
+        prompts::PROMPTS
+            .iter()
+            .filter(|p| p.usable_with(&names))
+            .collect()
+    }
+
     fn visible_tools(&self, ctx: &ToolContext) -> Vec<Tool> {
         if self.pipeline.is_dynamic() {
             return self.tools.to_vec();
@@ -173,7 +214,13 @@ impl Drop for InFlight {
 
 impl ServerHandler for ClerkServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_completions()
+            .enable_prompts()
+            .enable_resources()
+            .enable_tools()
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("clerk-mcp", env!("CARGO_PKG_VERSION")))
             .with_instructions(INSTRUCTIONS)
     }
@@ -183,11 +230,7 @@ impl ServerHandler for ClerkServer {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let mut ctx = self.context(&context)?;
-        // The policy may need to look the caller up (memberships) to know what they may see.
-        self.pipeline.prepare(&mut ctx).await.map_err(|e| {
-            ErrorData::internal_error(format!("could not look up the caller: {e}"), None)
-        })?;
+        let ctx = self.prepared_context(&context).await?;
         Ok(ListToolsResult::with_all_items(self.visible_tools(&ctx)))
     }
 
@@ -245,6 +288,209 @@ impl ServerHandler for ClerkServer {
                 let mut result = CallToolResult::error(vec![ContentBlock::text(e.to_string())]);
                 result.structured_content = Some(e.to_json());
                 Ok(result.into())
+            }
+        }
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        // Every resource is addressed by a template (there are too many users to list).
+        Ok(ListResourcesResult::with_all_items(Vec::new()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let ctx = self.prepared_context(&context).await?;
+        let templates = resources::templates_for(&self.pipeline, &ctx)
+            .into_iter()
+            .map(|t| {
+                ResourceTemplate::new(t.uri_template, t.name)
+                    .with_title(t.title)
+                    .with_description(t.description)
+                    .with_mime_type(resources::MIME_TYPE)
+            })
+            .collect();
+        Ok(ListResourceTemplatesResult::with_all_items(templates))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let _in_flight = InFlight::enter(&self.in_flight);
+        let ctx = self.context(&context)?;
+        let uri = request.uri.as_str();
+        let result = tokio::select! {
+            r = resources::read(&self.pipeline, &ctx, uri) => r,
+            _ = context.ct.cancelled() => {
+                return Err(ErrorData::internal_error("request cancelled", None));
+            }
+        };
+        match result {
+            Ok(contents) => Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(contents.text(), contents.uri)
+                    .with_mime_type(contents.mime_type),
+            ])
+            .into()),
+            Err(e) => Err(read_error(uri, e)),
+        }
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let ctx = self.context(&context)?;
+        match &request.r#ref {
+            Reference::Resource(r) => {
+                if !resources::TEMPLATES.iter().any(|t| t.uri_template == r.uri) {
+                    return Err(ErrorData::invalid_params(
+                        format!(
+                            "no resource template {:?}; expected one of {}",
+                            r.uri,
+                            template_list()
+                        ),
+                        None,
+                    ));
+                }
+            }
+            Reference::Prompt(p) => {
+                if prompts::get(&p.name).is_none() {
+                    return Err(ErrorData::invalid_params(
+                        PromptError::Unknown {
+                            name: p.name.clone(),
+                        }
+                        .to_string(),
+                        None,
+                    ));
+                }
+            }
+            _ => {
+                return Err(ErrorData::invalid_params(
+                    "completion needs a ref/resource or ref/prompt reference",
+                    None,
+                ));
+            }
+        }
+        let values = resources::complete(
+            &self.pipeline,
+            &ctx,
+            &request.argument.name,
+            &request.argument.value,
+        )
+        .await
+        .map_err(|e| ErrorData::internal_error(format!("completion failed: {e}"), None))?;
+        let info = CompletionInfo::new(values).map_err(|e| ErrorData::internal_error(e, None))?;
+        Ok(CompleteResult::new(info))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let ctx = self.prepared_context(&context).await?;
+        let list = self
+            .visible_prompts(&ctx)
+            .into_iter()
+            .map(|p| {
+                let arguments = p
+                    .arguments
+                    .iter()
+                    .map(|a| {
+                        PromptArgument::new(a.name)
+                            .with_description(a.description)
+                            .with_required(a.required)
+                    })
+                    .collect();
+                Prompt::new(p.name, Some(p.description), Some(arguments)).with_title(p.title)
+            })
+            .collect();
+        Ok(ListPromptsResult::with_all_items(list))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let ctx = self.prepared_context(&context).await?;
+        let visible = self.visible_prompts(&ctx);
+        let Some(prompt) = visible.iter().find(|p| p.name == request.name) else {
+            let available: Vec<&str> = visible.iter().map(|p| p.name).collect();
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "unknown prompt {:?}; available: {}",
+                    request.name,
+                    available.join(", ")
+                ),
+                None,
+            ));
+        };
+        let args: prompts::Args = request
+            .arguments
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect();
+        let mut rendered = prompt
+            .render(&args)
+            .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+        if self.pipeline.is_dynamic() {
+            // Only the meta-tools are listed: say how to reach the tools the prompt names.
+            rendered.text.push_str(&format!(
+                "\n\nThe tools named above are not listed directly: call each through {} (name and arguments); {} shows a tool's arguments.",
+                clerk_tools::dynamic::CALL,
+                clerk_tools::dynamic::DESCRIBE,
+            ));
+        }
+        Ok(
+            GetPromptResult::new(vec![PromptMessage::new_text(Role::User, rendered.text)])
+                .with_description(rendered.description)
+                .into(),
+        )
+    }
+}
+
+fn template_list() -> String {
+    resources::TEMPLATES
+        .iter()
+        .map(|t| t.uri_template)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The MCP error of a failed resource read.
+fn read_error(uri: &str, e: ReadError) -> ErrorData {
+    let data = Some(json!({"uri": uri}));
+    if e.is_not_found() {
+        return ErrorData::resource_not_found(format!("no such Clerk object: {uri} ({e})"), data);
+    }
+    match e {
+        e @ (ReadError::Resource(ResourceError::Unavailable { .. })
+        | ReadError::Call(CallError::UnknownTool(_))) => {
+            ErrorData::resource_not_found(e.to_string(), data)
+        }
+        ReadError::Resource(e) => ErrorData::invalid_params(e.to_string(), data),
+        ReadError::Call(CallError::Tool(e)) => {
+            let data = Some(json!({"uri": uri, "error": e.to_json()}));
+            // Bad arguments, or an object this caller may not read: the request's fault.
+            if matches!(e.code(), "invalid_arguments" | "forbidden" | "denied") {
+                ErrorData::invalid_params(e.to_string(), data)
+            } else {
+                ErrorData::internal_error(e.to_string(), data)
             }
         }
     }
@@ -342,5 +588,46 @@ impl Confirmer for Elicit {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmcp::model::ErrorCode;
+
+    #[test]
+    fn read_errors_map_to_mcp_codes() {
+        let uri = "clerk://users/user_1";
+        let malformed = read_error(
+            uri,
+            ReadError::Resource(ResourceError::Malformed { uri: "x".into() }),
+        );
+        assert_eq!(malformed.code, ErrorCode::INVALID_PARAMS);
+        assert!(malformed.message.contains("clerk://users/{userId}"));
+        let hidden = read_error(
+            uri,
+            ReadError::Call(CallError::UnknownTool("getUser".into())),
+        );
+        assert_eq!(hidden.code, ErrorCode::RESOURCE_NOT_FOUND);
+        let denied = read_error(
+            uri,
+            ReadError::Call(CallError::Tool(ToolError::Denied {
+                tool: "getUser".into(),
+                reason: "not yours".into(),
+                missing: None,
+            })),
+        );
+        assert_eq!(denied.code, ErrorCode::INVALID_PARAMS);
+        assert_eq!(denied.data.as_ref().unwrap()["error"]["error"], "denied");
+        let down = read_error(
+            uri,
+            ReadError::Call(CallError::Tool(ToolError::TimedOut {
+                tool: "getUser".into(),
+                seconds: 30,
+            })),
+        );
+        assert_eq!(down.code, ErrorCode::INTERNAL_ERROR);
+        assert_eq!(down.data.as_ref().unwrap()["uri"], uri);
     }
 }

@@ -488,3 +488,112 @@ fn a_token_file_readable_by_others_is_refused() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A stateless 2026-07-28 request of any method; `name` is the `Mcp-Name` header.
+fn modern_request(
+    http: &reqwest::Client,
+    url: &str,
+    method: &str,
+    name: Option<&str>,
+    mut params: Value,
+) -> reqwest::RequestBuilder {
+    params["_meta"] = meta();
+    let mut r = http
+        .post(format!("{url}/mcp"))
+        .header("accept", "application/json, text/event-stream")
+        .header("content-type", "application/json")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", method);
+    if let Some(name) = name {
+        r = r.header("mcp-name", name);
+    }
+    r.body(json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": params}).to_string())
+}
+
+#[tokio::test]
+async fn resources_completion_and_prompts_use_the_request_context() {
+    let server = start(
+        HttpOptions {
+            mode: KeyMode::Public,
+            ..Default::default()
+        },
+        vec![],
+    )
+    .await;
+    let http = http_client();
+    let key = server.emulator.secret_key().to_string();
+    let send = |method: &str, name: Option<&str>, params: Value| {
+        modern_request(&http, &server.url, method, name, params)
+            .header("x-clerk-secret-key", &key)
+            .send()
+    };
+
+    let t = rpc_body(
+        send("resources/templates/list", None, json!({}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        t["result"]["resourceTemplates"].as_array().unwrap().len(),
+        3,
+        "{t}"
+    );
+    let uri = "clerk://organizations/globex";
+    let r = rpc_body(
+        send("resources/read", Some(uri), json!({"uri": uri}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let org: Value =
+        serde_json::from_str(r["result"]["contents"][0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(org["slug"], "globex", "{r}");
+    let c = rpc_body(
+        send(
+            "completion/complete",
+            None,
+            json!({"ref": {"type": "ref/resource", "uri": "clerk://organizations/{slugOrId}"},
+                   "argument": {"name": "slugOrId", "value": "glo"}}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        c["result"]["completion"]["values"],
+        json!(["globex"]),
+        "{c}"
+    );
+    let p = rpc_body(
+        send(
+            "prompts/get",
+            Some("investigate-sessions"),
+            json!({"name": "investigate-sessions", "arguments": {"userId": "user_1"}}),
+        )
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(
+        p["result"]["messages"][0]["content"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("`getSessionList` (userId \"user_1\""),
+        "{p}"
+    );
+
+    // Without the per-request key nothing is read.
+    let r = modern_request(
+        &http,
+        &server.url,
+        "resources/read",
+        Some(uri),
+        json!({"uri": uri}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 401);
+    server.shutdown().await.unwrap();
+}
