@@ -402,6 +402,29 @@ pub fn parse_array(bytes: &[u8], max: usize) -> Result<Vec<Value>, ClerkError> {
     }
 }
 
+/// Format Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.fffZ` (UTC).
+pub fn format_rfc3339(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, f) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{f:03}Z")
+}
+
 /// Parse `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` into Unix milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
@@ -485,6 +508,13 @@ mod tests {
 
     #[test]
     fn rfc3339() {
+        for ms in [0, 951_782_400_000, 1_350_717_320_902, 4_102_444_799_999] {
+            assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
+        }
+        assert_eq!(
+            format_rfc3339(1_350_717_320_902),
+            "2012-10-20T07:15:20.902Z"
+        );
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(
             parse_rfc3339("2012-10-20T07:15:20.902Z"),

@@ -968,6 +968,12 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "POST /billing/subscription_items/{subscription_item_id}/discounts",
     "DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
     "GET /billing/statements",
+    "GET /users/{user_id}/billing/subscription",
+    "GET /users/{user_id}/billing/credits",
+    "POST /users/{user_id}/billing/credits",
+    "GET /organizations/{organization_id}/billing/subscription",
+    "GET /organizations/{organization_id}/billing/credits",
+    "POST /organizations/{organization_id}/billing/credits",
     "GET /billing/statements/{statementID}",
     "GET /billing/statements/{statementID}/payment_attempts",
     "POST /agents/tasks",
@@ -1488,6 +1494,43 @@ async fn every_store_endpoint_matches_the_spec() {
     let item = &items["data"][0];
     let item_id = sid(item, "id");
     let price_id = sid(item, "price_id");
+    // Payer billing: the seeded paid subscriber, a user on the default plan, an organization.
+    let subscriber = sid(&item["payer"], "user_id");
+    for uid in [&subscriber, &other_user] {
+        api.get(&format!("/v1/users/{uid}/billing/subscription"))
+            .await
+            .ok();
+        api.get(&format!("/v1/users/{uid}/billing/credits"))
+            .await
+            .ok();
+        api.post(
+            &format!("/v1/users/{uid}/billing/credits"),
+            json!({"amount": 500, "action": "increase", "idempotency_key": "k1", "note": "welcome"}),
+        )
+        .await
+        .ok();
+    }
+    api.get(&format!("/v1/organizations/{org_id}/billing/subscription"))
+        .await
+        .ok();
+    api.post(
+        &format!("/v1/organizations/{org_id}/billing/credits"),
+        json!({"amount": 250, "action": "increase", "idempotency_key": "k1", "currency": "USD"}),
+    )
+    .await
+    .ok();
+    api.get(&format!("/v1/organizations/{org_id}/billing/credits"))
+        .await
+        .ok();
+    api.post(
+        &format!("/v1/organizations/{org_id}/billing/credits"),
+        json!({"amount": 1000, "action": "decrease", "idempotency_key": "k2"}),
+    )
+    .await
+    .expect_error(422, "insufficient_credit_balance");
+    api.get("/v1/users/user_missing/billing/credits")
+        .await
+        .expect_error(404, "resource_not_found");
     api.post(
         &format!("/v1/billing/subscription_items/{item_id}/extend_free_trial"),
         json!({"extend_to": "2099-01-01T00:00:00Z"}),

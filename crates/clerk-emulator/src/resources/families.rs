@@ -1943,10 +1943,12 @@ pub(crate) static PAYMENT_ATTEMPTS: Family = Family {
     filter: None,
 };
 
-fn money(amount: i64) -> Value {
+pub(crate) fn money(amount: i64) -> Value {
+    let sign = if amount < 0 { "-" } else { "" };
+    let abs = amount.unsigned_abs();
     json!({
         "amount": amount,
-        "amount_formatted": format!("{}.{:02}", amount / 100, amount % 100),
+        "amount_formatted": format!("{sign}{}.{:02}", abs / 100, abs % 100),
         "currency": "USD",
         "currency_symbol": "$",
     })
@@ -2556,16 +2558,18 @@ pub(crate) fn seed_demo(st: &mut State, now: i64) {
     let price_template = shape("GET /billing/prices").template.clone();
     let mut plan_ids = Vec::new();
     let mut price_ids = Vec::new();
-    for (slug, name, amount, default) in
-        [("free_user", "Free", 0, true), ("pro", "Pro", 2000, false)]
-    {
+    for (slug, name, amount, default, payer_type) in [
+        ("free_user", "Free", 0, true, "user"),
+        ("pro", "Pro", 2000, false, "user"),
+        ("free_org", "Free (organizations)", 0, true, "org"),
+    ] {
         let mut p = plan_template.clone();
         let id = st.new_id("cplan");
         p["id"] = json!(id);
         p["name"] = json!(name);
         p["slug"] = json!(slug);
         p["product_id"] = json!(st.new_id("cprod"));
-        p["for_payer_type"] = json!("user");
+        p["for_payer_type"] = json!(payer_type);
         p["is_default"] = json!(default);
         p["is_recurring"] = json!(true);
         p["publicly_visible"] = json!(true);

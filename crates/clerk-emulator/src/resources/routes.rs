@@ -1,6 +1,7 @@
 //! Every operation of the generic store: `METHOD /path` exactly as the spec writes it → what it
 //! does. Grep a path to find its handler.
 
+use super::billing::*;
 use super::families::*;
 use super::{Action::*, Route};
 
@@ -156,6 +157,12 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "POST /billing/subscription_items/{subscription_item_id}/price_transition" => Custom(price_transition),
     "POST /billing/subscription_items/{subscription_item_id}/discounts" => Custom(apply_discount),
     "DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}" => Custom(remove_discount),
+    "GET /users/{user_id}/billing/subscription" => Custom(user_subscription),
+    "GET /users/{user_id}/billing/credits" => Custom(user_credits),
+    "POST /users/{user_id}/billing/credits" => Custom(adjust_user_credits),
+    "GET /organizations/{organization_id}/billing/subscription" => Custom(org_subscription),
+    "GET /organizations/{organization_id}/billing/credits" => Custom(org_credits),
+    "POST /organizations/{organization_id}/billing/credits" => Custom(adjust_org_credits),
     "GET /billing/statements" => List(&STATEMENTS),
     "GET /billing/statements/{statementID}" => Get(&STATEMENTS),
     "GET /billing/statements/{statementID}/payment_attempts" => List(&PAYMENT_ATTEMPTS),
