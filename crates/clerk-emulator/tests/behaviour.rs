@@ -1769,3 +1769,165 @@ async fn second_factors_and_passwords_can_be_removed() {
         .expect_error(404, "resource_not_found");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn identifications_are_verified_with_the_emulator_code() {
+    let api = Api::empty().await;
+    let uid = api.user("Vera", "Verify").await;
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    let old_email = s(&u["email_addresses"][0]["id"]);
+    let e = api
+        .put(
+            &format!("/v1/users/{uid}/email_address"),
+            json!({ "email_address": "Vera.New@Example.com", "identification_status": "unverified" }),
+        )
+        .await
+        .ok();
+    assert_eq!(e["email_address"], "vera.new@example.com");
+    assert_eq!(e["verification"], Value::Null);
+    let eid = s(&e["id"]);
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(
+        u["email_addresses"].as_array().unwrap().len(),
+        1,
+        "replaced"
+    );
+    assert_eq!(u["primary_email_address_id"], json!(eid));
+    api.get(&format!("/v1/email_addresses/{old_email}"))
+        .await
+        .expect_error(404, "resource_not_found");
+
+    let v = api
+        .post_empty(&format!("/v1/email_addresses/{eid}/prepare_verification"))
+        .await
+        .ok();
+    assert_eq!(v["status"], "unverified");
+    assert_eq!(v["strategy"], "email_code");
+    assert_eq!(v["attempts"], 0);
+    assert!(v["expire_at"].as_i64().unwrap() > 0);
+    let attempt = format!("/v1/email_addresses/{eid}/attempt_verification");
+    let wrong = api
+        .post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "111111" }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (wrong["status"].clone(), wrong["attempts"].clone()),
+        (json!("unverified"), json!(1)),
+        "a wrong code is reported in the status, not as an error"
+    );
+    assert_eq!(
+        api.get(&format!("/v1/email_addresses/{eid}")).await.ok()["verification"],
+        Value::Null
+    );
+    let ok = api
+        .post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (ok["status"].clone(), ok["attempts"].clone()),
+        (json!("verified"), json!(2))
+    );
+    assert_eq!(
+        api.get(&format!("/v1/email_addresses/{eid}")).await.ok()["verification"]["status"],
+        "verified"
+    );
+    api.post(
+        &attempt,
+        json!({ "verification_id": v["id"], "code": "424242" }),
+    )
+    .await
+    .expect_error(400, "verification_already_verified");
+    api.post(&attempt, json!({ "verification_id": v["id"] }))
+        .await
+        .expect_error(422, "form_param_missing");
+
+    // Three wrong codes fail a verification for good.
+    let p = api
+        .put(
+            &format!("/v1/users/{uid}/phone_number"),
+            json!({ "phone_number": "+15550004444", "identification_status": "reserved" }),
+        )
+        .await
+        .ok();
+    assert_eq!(p["reserved"], true);
+    let pid = s(&p["id"]);
+    let v = api
+        .post_empty(&format!("/v1/phone_numbers/{pid}/prepare_verification"))
+        .await
+        .ok();
+    assert_eq!(v["channel"], "sms");
+    let attempt = format!("/v1/phone_numbers/{pid}/attempt_verification");
+    for n in 1..=3 {
+        let r = api
+            .post(
+                &attempt,
+                json!({ "verification_id": v["id"], "code": "999999" }),
+            )
+            .await
+            .ok();
+        assert_eq!(r["attempts"], n);
+    }
+    let failed = api
+        .post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .ok();
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(
+        api.get(&format!("/v1/phone_numbers/{pid}")).await.ok()["verification"],
+        Value::Null
+    );
+    // A verification belongs to its identification.
+    api.post(
+        &format!("/v1/email_addresses/{eid}/attempt_verification"),
+        json!({ "verification_id": v["id"], "code": "424242" }),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+
+    // Replacing: unknown users, taken and malformed identifiers.
+    let other = api.user("Otto", "Other").await;
+    let o = api.get(&format!("/v1/users/{other}")).await.ok();
+    api.put(
+        &format!("/v1/users/{uid}/email_address"),
+        json!({ "email_address": o["email_addresses"][0]["email_address"] }),
+    )
+    .await
+    .expect_error(422, "form_identifier_exists");
+    api.put(
+        &format!("/v1/users/{uid}/email_address"),
+        json!({ "email_address": "not-an-email" }),
+    )
+    .await
+    .expect_error(422, "form_param_format_invalid");
+    api.put(
+        &format!("/v1/users/{uid}/phone_number"),
+        json!({ "phone_number": "+15550004444", "identification_status": "maybe" }),
+    )
+    .await
+    .expect_error(422, "form_param_value_invalid");
+    api.put(
+        "/v1/users/user_missing/email_address",
+        json!({ "email_address": "x@example.com" }),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    let kept = api
+        .put(
+            &format!("/v1/users/{uid}/email_address"),
+            json!({ "email_address": "vera.new@example.com" }),
+        )
+        .await
+        .ok();
+    assert_eq!(kept["id"], json!(eid), "the same address keeps its id");
+    assert_eq!(kept["verification"]["strategy"], "admin");
+    api.emulator.shutdown().await;
+}

@@ -65,6 +65,12 @@ const IMPLEMENTED: &[&str] = &[
     "GET /phone_numbers/{phone_number_id}",
     "PATCH /phone_numbers/{phone_number_id}",
     "DELETE /phone_numbers/{phone_number_id}",
+    "POST /email_addresses/{email_address_id}/prepare_verification",
+    "POST /email_addresses/{email_address_id}/attempt_verification",
+    "PUT /users/{user_id}/email_address",
+    "POST /phone_numbers/{phone_number_id}/prepare_verification",
+    "POST /phone_numbers/{phone_number_id}/attempt_verification",
+    "PUT /users/{user_id}/phone_number",
 ];
 
 fn id(v: &Value) -> String {
@@ -290,6 +296,56 @@ async fn every_endpoint_matches_the_spec() {
     api.delete(&format!("/v1/phone_numbers/{phone_id}"))
         .await
         .ok();
+    // Verifications (the emulator's code is 424242) and replacing the only address / number.
+    let carol_email = api
+        .put(
+            &format!("/v1/users/{carol_id}/email_address"),
+            json!({ "email_address": "carol.new@example.com", "identification_status": "unverified", "notify_primary_email_address_changed": false }),
+        )
+        .await
+        .ok();
+    let carol_phone = api
+        .put(
+            &format!("/v1/users/{carol_id}/phone_number"),
+            json!({ "phone_number": "+15550003333", "identification_status": "reserved" }),
+        )
+        .await
+        .ok();
+    for (kind, idn) in [
+        ("email_addresses", id(&carol_email)),
+        ("phone_numbers", id(&carol_phone)),
+    ] {
+        let v = api
+            .post_empty(&format!("/v1/{kind}/{idn}/prepare_verification"))
+            .await
+            .ok();
+        let attempt = format!("/v1/{kind}/{idn}/attempt_verification");
+        api.post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "000000" }),
+        )
+        .await
+        .ok();
+        api.post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .ok();
+        api.post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .expect_error(400, "verification_already_verified");
+        api.post(
+            &attempt,
+            json!({ "verification_id": "ver_missing", "code": "424242" }),
+        )
+        .await
+        .expect_error(404, "resource_not_found");
+    }
+    api.get(&format!("/v1/users/{carol_id}")).await.ok();
 
     // ---- organizations -----------------------------------------------------
     let acme = api

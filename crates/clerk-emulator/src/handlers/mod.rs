@@ -104,7 +104,21 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         ("GET", ["email_addresses", id]) => identifications::get_email(st, id),
         ("PATCH", ["email_addresses", id]) => identifications::update_email(st, cx, id),
         ("DELETE", ["email_addresses", id]) => identifications::delete_email(st, cx, id),
+        ("POST", ["email_addresses", id, "prepare_verification"]) => {
+            identifications::prepare_email(st, cx, id)
+        }
+        ("POST", ["email_addresses", id, "attempt_verification"]) => {
+            identifications::attempt_email(st, cx, id)
+        }
+        ("PUT", ["users", id, "email_address"]) => identifications::replace_email(st, cx, id),
         ("POST", ["phone_numbers"]) => identifications::create_phone(st, cx),
+        ("POST", ["phone_numbers", id, "prepare_verification"]) => {
+            identifications::prepare_phone(st, cx, id)
+        }
+        ("POST", ["phone_numbers", id, "attempt_verification"]) => {
+            identifications::attempt_phone(st, cx, id)
+        }
+        ("PUT", ["users", id, "phone_number"]) => identifications::replace_phone(st, cx, id),
         ("GET", ["phone_numbers", id]) => identifications::get_phone(st, id),
         ("PATCH", ["phone_numbers", id]) => identifications::update_phone(st, cx, id),
         ("DELETE", ["phone_numbers", id]) => identifications::delete_phone(st, cx, id),
