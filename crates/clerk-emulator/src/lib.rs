@@ -88,7 +88,16 @@ use tokio::task::JoinHandle;
 
 pub use config::{DEFAULT_SECRET_KEY, EmulatorConfig, Fault, FaultAction, RateLimit, Seed};
 pub use error::{ClerkError, EmulatorError};
+pub use seed::DEMO_PASSWORD;
 pub use state::State;
+
+/// The one-time code `POST /email_addresses/{id}/attempt_verification` and
+/// `POST /phone_numbers/{id}/attempt_verification` accept, like the code of Clerk's test mode.
+pub const VERIFICATION_CODE: &str = "424242";
+
+/// The TOTP code `POST /users/{id}/verify_totp` accepts for a user with TOTP enabled (the
+/// emulator keeps no TOTP secret, so it cannot check real authenticator codes).
+pub const TOTP_CODE: &str = "424242";
 
 use server::Shared;
 

@@ -15,6 +15,10 @@ pub const DEMO_ID_SEED: u64 = 0x5EED_C1E4_2026_0512;
 /// Id seed of an empty instance.
 pub const EMPTY_ID_SEED: u64 = 0xC1E4_E4B7_0000_0001;
 
+/// The password of every demo user that has one (`POST /users/{id}/verify_password` accepts
+/// it).
+pub const DEMO_PASSWORD: &str = "emulator-demo-password";
+
 const DAY: i64 = 86_400_000;
 const HOUR: i64 = 3_600_000;
 
@@ -277,6 +281,9 @@ pub fn demo() -> State {
             create_organization_enabled: true,
             create_organizations_limit: None,
             bypass_client_trust: false,
+            password_hash: (i % 10 != 9).then(|| crate::handlers::secret_hash(&id, DEMO_PASSWORD)),
+            password_compromised: false,
+            backup_code_hashes: Vec::new(),
             created_at,
             updated_at: created_at + rng.i64(0..48) * HOUR,
         };

@@ -98,6 +98,18 @@ pub struct User {
     pub bypass_client_trust: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Salted SHA-256 of a password the emulator was given in plain text (create, update, the
+    /// demo seed's), checked by `verify_password`; `None` without a password or for an imported
+    /// `password_digest`, which the emulator cannot check.
+    #[serde(default)]
+    pub password_hash: Option<String>,
+    /// Set by `POST /users/{id}/password/set_compromised`: Clerk asks for a reset at the next
+    /// sign-in (the `User` object does not show it).
+    #[serde(default)]
+    pub password_compromised: bool,
+    /// Salted SHA-256 of each unused backup code (`verify_totp` consumes them).
+    #[serde(default)]
+    pub backup_code_hashes: Vec<String>,
 }
 
 /// An email address identification (`idn_…`).

@@ -1931,3 +1931,179 @@ async fn identifications_are_verified_with_the_emulator_code() {
     assert_eq!(kept["verification"]["strategy"], "admin");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn passwords_totp_and_backup_codes_are_verified() {
+    let api = Api::empty().await;
+    let u = api
+        .post(
+            "/v1/users",
+            json!({ "email_address": ["pw@example.com"], "password": "a-fine-passphrase",
+                    "totp_secret": "AICJ3HCXKO4KOU6NDHPCMPT4G3AQ", "backup_codes": ["a1", "b2"] }),
+        )
+        .await
+        .ok();
+    let uid = s(&u["id"]);
+    let verify = format!("/v1/users/{uid}/verify_password");
+    assert_eq!(
+        api.post(&verify, json!({ "password": "a-fine-passphrase" }))
+            .await
+            .ok(),
+        json!({ "verified": true })
+    );
+    api.post(&verify, json!({ "password": "A-FINE-PASSPHRASE" }))
+        .await
+        .expect_error(422, "form_password_incorrect");
+    api.post(&verify, json!({}))
+        .await
+        .expect_error(422, "form_param_missing");
+    api.patch(
+        &format!("/v1/users/{uid}"),
+        json!({ "password": "a-newer-passphrase" }),
+    )
+    .await
+    .ok();
+    api.post(&verify, json!({ "password": "a-fine-passphrase" }))
+        .await
+        .expect_error(422, "form_password_incorrect");
+    api.post(&verify, json!({ "password": "a-newer-passphrase" }))
+        .await
+        .ok();
+
+    let totp = format!("/v1/users/{uid}/verify_totp");
+    assert_eq!(
+        api.post(&totp, json!({ "code": clerk_emulator::TOTP_CODE }))
+            .await
+            .ok()["code_type"],
+        "totp"
+    );
+    assert_eq!(
+        api.post(&totp, json!({ "code": "b2" })).await.ok()["code_type"],
+        "backup_code"
+    );
+    api.post(&totp, json!({ "code": "b2" }))
+        .await
+        .expect_error(422, "form_code_incorrect");
+    api.delete(&format!("/v1/users/{uid}/totp")).await.ok();
+    api.post(&totp, json!({ "code": clerk_emulator::TOTP_CODE }))
+        .await
+        .expect_error(422, "form_code_incorrect");
+    api.post(&totp, json!({ "code": "a1" })).await.ok();
+    api.delete(&format!("/v1/users/{uid}/backup_code"))
+        .await
+        .ok();
+    api.post(&totp, json!({ "code": "a1" }))
+        .await
+        .expect_error(400, "totp_not_enabled");
+
+    // Compromised passwords: setting one can sign the user out everywhere.
+    let sess = api
+        .post("/v1/sessions", json!({ "user_id": uid }))
+        .await
+        .ok();
+    let set = format!("/v1/users/{uid}/password/set_compromised");
+    api.post(&set, json!({})).await.ok();
+    assert_eq!(
+        api.get(&format!("/v1/sessions/{}", s(&sess["id"])))
+            .await
+            .ok()["status"],
+        "active"
+    );
+    api.post(&set, json!({ "revoke_all_sessions": true }))
+        .await
+        .ok();
+    assert_eq!(
+        api.get(&format!("/v1/sessions/{}", s(&sess["id"])))
+            .await
+            .ok()["status"],
+        "revoked"
+    );
+    assert!(api.emulator.snapshot().users[&uid].password_compromised);
+    api.post_empty(&format!("/v1/users/{uid}/password/unset_compromised"))
+        .await
+        .ok();
+    assert!(!api.emulator.snapshot().users[&uid].password_compromised);
+    api.post_empty(&format!("/v1/users/{uid}/remove_password"))
+        .await
+        .ok();
+    api.post(&verify, json!({ "password": "a-newer-passphrase" }))
+        .await
+        .expect_error(400, "password_not_set");
+    api.post(&set, json!({}))
+        .await
+        .expect_error(400, "password_not_set");
+    api.post(
+        "/v1/users/user_missing/verify_password",
+        json!({ "password": "x" }),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn demo_users_have_the_documented_password_and_sessions_refresh() {
+    let api = Api::demo().await;
+    let users = api.get("/v1/users?limit=20").await.ok();
+    let with_password = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["password_enabled"] == true)
+        .unwrap();
+    api.post(
+        &format!("/v1/users/{}/verify_password", s(&with_password["id"])),
+        json!({ "password": clerk_emulator::DEMO_PASSWORD }),
+    )
+    .await
+    .ok();
+
+    let sessions = api.get("/v1/sessions?status=active&limit=2").await.ok();
+    let (a, b) = (s(&sessions[0]["id"]), s(&sessions[1]["id"]));
+    let token = api
+        .post_empty(&format!("/v1/sessions/{a}/tokens"))
+        .await
+        .ok();
+    let body = |t: &Value| json!({"expired_token": t["jwt"], "refresh_token": "rt", "request_origin": "http://localhost:3000"});
+    let fresh = api
+        .post(&format!("/v1/sessions/{a}/refresh"), body(&token))
+        .await
+        .ok();
+    assert_eq!(fresh["object"], "token");
+    let payload = s(&fresh["jwt"]).split('.').nth(1).unwrap().to_string();
+    let claims: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(payload.as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        claims["sid"],
+        json!(a),
+        "a session token of the same session"
+    );
+    assert!(claims["exp"].as_i64().unwrap() > claims["iat"].as_i64().unwrap());
+    api.post(&format!("/v1/sessions/{b}/refresh"), body(&token))
+        .await
+        .expect_error(401, "authentication_invalid");
+    let cookies = api
+        .post(
+            &format!("/v1/sessions/{a}/refresh"),
+            json!({"expired_token": token["jwt"], "refresh_token": "rt", "request_origin": "x", "format": "cookie"}),
+        )
+        .await
+        .ok();
+    assert!(
+        cookies["cookies"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("__session=ey")
+    );
+    api.post_empty(&format!("/v1/sessions/{a}/revoke"))
+        .await
+        .ok();
+    api.post(&format!("/v1/sessions/{a}/refresh"), body(&token))
+        .await
+        .expect_error(401, "authentication_invalid");
+    api.emulator.shutdown().await;
+}

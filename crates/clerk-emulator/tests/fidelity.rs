@@ -27,6 +27,10 @@ const IMPLEMENTED: &[&str] = &[
     "DELETE /users/{user_id}/totp",
     "DELETE /users/{user_id}/backup_code",
     "POST /users/{user_id}/remove_password",
+    "POST /users/{user_id}/verify_password",
+    "POST /users/{user_id}/verify_totp",
+    "POST /users/{user_id}/password/set_compromised",
+    "POST /users/{user_id}/password/unset_compromised",
     "GET /users/{user_id}/organization_memberships",
     "GET /users/{user_id}/organization_invitations",
     "GET /organizations",
@@ -253,6 +257,37 @@ async fn every_endpoint_matches_the_spec() {
             .ok();
     }
     api.post_empty(&format!("/v1/users/{dora_id}/remove_password"))
+        .await
+        .ok();
+    // Passwords and second factors (alice's password was changed to another-good-one above).
+    let verify = format!("/v1/users/{alice_id}/verify_password");
+    api.post(&verify, json!({ "password": "another-good-one" }))
+        .await
+        .ok();
+    api.post(&verify, json!({ "password": "wrong-password" }))
+        .await
+        .expect_error(422, "form_password_incorrect");
+    api.post(
+        &format!("/v1/users/{dora_id}/verify_password"),
+        json!({ "password": "x" }),
+    )
+    .await
+    .expect_error(400, "password_not_set");
+    let totp = format!("/v1/users/{alice_id}/verify_totp");
+    api.post(&totp, json!({ "code": clerk_emulator::TOTP_CODE }))
+        .await
+        .ok();
+    api.post(&totp, json!({ "code": "abc123" })).await.ok();
+    api.post(&totp, json!({ "code": "abc123" }))
+        .await
+        .expect_error(422, "form_code_incorrect");
+    api.post(
+        &format!("/v1/users/{alice_id}/password/set_compromised"),
+        json!({ "revoke_all_sessions": false }),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!("/v1/users/{alice_id}/password/unset_compromised"))
         .await
         .ok();
 
@@ -1038,6 +1073,7 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
     "POST /sessions/{session_id}/tokens",
     "POST /sessions/{session_id}/tokens/{template_name}",
+    "POST /sessions/{session_id}/refresh",
     "GET /sign_ups/{id}",
     "PATCH /sign_ups/{id}",
     "GET /clients",
@@ -1650,9 +1686,31 @@ async fn every_store_endpoint_matches_the_spec() {
     // Session tokens
     let sessions = api.get("/v1/sessions?status=active&limit=1").await.ok();
     let sess = sid(&sessions[0], "id");
-    api.post_empty(&format!("/v1/sessions/{sess}/tokens"))
+    let token = api
+        .post_empty(&format!("/v1/sessions/{sess}/tokens"))
         .await
         .ok();
+    let refresh = format!("/v1/sessions/{sess}/refresh");
+    for format in ["token", "cookie"] {
+        api.post(
+            &refresh,
+            json!({"expired_token": token["jwt"], "refresh_token": "rt", "request_origin": "http://localhost:3000", "format": format}),
+        )
+        .await
+        .ok();
+    }
+    api.post(
+        &refresh,
+        json!({"expired_token": "not.a.jwt", "refresh_token": "rt", "request_origin": "http://localhost:3000"}),
+    )
+    .await
+    .expect_error(401, "authentication_invalid");
+    api.post(
+        &refresh,
+        json!({"refresh_token": "rt", "request_origin": "x"}),
+    )
+    .await
+    .expect_error(400, "form_param_missing");
     api.post(
         "/v1/jwt_templates",
         json!({"name": "fidelity", "claims": {"email": "{{user.primary_email_address}}"}}),

@@ -292,9 +292,7 @@ pub fn delete_phone(st: &mut State, cx: &Ctx, id: &str) -> Res {
 
 // ---- Verifications ---------------------------------------------------------------------------
 
-/// The one-time code every verification accepts, like the code Clerk's test mode accepts for
-/// test email addresses and phone numbers.
-pub const VERIFICATION_CODE: &str = "424242";
+use crate::VERIFICATION_CODE;
 /// Wrong codes a verification takes before it fails.
 const MAX_ATTEMPTS: i64 = 3;
 /// A prepared code's lifetime.

@@ -17,6 +17,7 @@ mod sessions;
 mod users;
 
 pub(crate) use sessions::insert as insert_session;
+pub(crate) use users::secret_hash;
 
 /// Handler result: a JSON body answered with 200.
 pub type Res = Result<Value, ClerkError>;
@@ -59,6 +60,14 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
             users::disable_mfa(st, cx, id, users::Mfa::BackupCodes)
         }
         ("POST", ["users", id, "remove_password"]) => users::remove_password(st, cx, id),
+        ("POST", ["users", id, "verify_password"]) => users::verify_password(st, cx, id),
+        ("POST", ["users", id, "verify_totp"]) => users::verify_totp(st, cx, id),
+        ("POST", ["users", id, "password", "set_compromised"]) => {
+            users::set_password_compromised(st, cx, id, true)
+        }
+        ("POST", ["users", id, "password", "unset_compromised"]) => {
+            users::set_password_compromised(st, cx, id, false)
+        }
         ("PUT", ["users", id, "metadata"]) => users::metadata(st, cx, id, true),
         ("GET", ["users", id, "organization_memberships"]) => mem::list_for_user(st, cx, id),
         ("GET", ["users", id, "organization_invitations"]) => oinv::list_for_user(st, cx, id),

@@ -2410,6 +2410,58 @@ pub(crate) fn session_token(st: &mut State, call: &Call) -> Result<Value, ClerkE
     Ok(json!({ "object": "token", "jwt": crate::oauth::sign_rs256(&claims) }))
 }
 
+/// `POST /sessions/{session_id}/refresh`: a fresh session token for the session the expired one
+/// was issued for. Any failure is a 401, which tells Clerk's SDKs to fall back to the handshake.
+/// The emulator issues no Frontend API refresh tokens, so any non-empty `refresh_token` passes.
+pub(crate) fn refresh_session(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let body = call.body().map_err(|e| {
+        let out = ClerkError::new(400, e.code(), e.message(), e.long_message());
+        match e.meta().get("param_name").and_then(Value::as_str) {
+            Some(p) => out.param(p),
+            None => out,
+        }
+    })?;
+    let refused = |long: &str| {
+        ClerkError::new(
+            401,
+            "authentication_invalid",
+            "Invalid authentication",
+            long,
+        )
+    };
+    let format = body.str_opt("format")?.unwrap_or_else(|| "token".into());
+    if format != "token" && format != "cookie" {
+        return Err(ClerkError::new(
+            400,
+            "form_param_value_invalid",
+            "is invalid",
+            format!("{format} does not match one of the allowed values for parameter format"),
+        )
+        .param("format"));
+    }
+    let sid = call.param(0);
+    let claims = crate::oauth::decode_rs256_ignoring_exp(&body.str_req("expired_token")?)
+        .ok_or_else(|| refused("expired_token is not a session token of this instance."))?;
+    if claims["sid"] != sid {
+        return Err(refused("expired_token was not issued for this session."));
+    }
+    if st.sessions.get(sid).is_none_or(|s| s.status != "active") {
+        return Err(refused("The session is not active."));
+    }
+    let token = session_token(st, call)?;
+    if format == "token" {
+        return Ok(token);
+    }
+    let jwt = token["jwt"].as_str().unwrap_or("");
+    Ok(json!({
+        "object": "cookies",
+        "cookies": [
+            format!("__session={jwt}; Path=/; Secure; SameSite=Lax"),
+            format!("__client_uat={}; Path=/; Secure; SameSite=Lax", call.cx.now / 1000),
+        ],
+    }))
+}
+
 // ---- Sign-ups, clients, proxy checks --------------------------------------------------------------------
 
 pub(crate) static SIGN_UPS: Family = Family {

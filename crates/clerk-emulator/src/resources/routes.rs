@@ -174,6 +174,7 @@ pub(crate) static ROUTES: &[Route] = routes! {
     // Session tokens (the default session token, or one from a JWT template)
     "POST /sessions/{session_id}/tokens" => Custom(session_token),
     "POST /sessions/{session_id}/tokens/{template_name}" => Custom(session_token),
+    "POST /sessions/{session_id}/refresh" => Custom(refresh_session),
     // Sign-ups, clients
     "GET /sign_ups/{id}" => Get(&SIGN_UPS),
     "PATCH /sign_ups/{id}" => Update(&SIGN_UPS),

@@ -299,6 +299,11 @@ impl Spec {
                     Some(Some(schema)) => {
                         (format!("{method} {} {status}", op.template), schema.clone())
                     }
+                    // The spec names some error statuses without a body (`verify_password`'s
+                    // 400/404/422); Clerk answers its usual error body there too.
+                    Some(None) if status >= 400 => {
+                        ("ClerkErrors".to_string(), self.clerk_errors.clone())
+                    }
                     Some(None) => panic!(
                         "{method} {path} answered {status}, which has no JSON body in the spec"
                     ),
