@@ -110,6 +110,22 @@ pub struct User {
     /// Salted SHA-256 of each unused backup code (`verify_totp` consumes them).
     #[serde(default)]
     pub backup_code_hashes: Vec<String>,
+    /// Passkeys, as Clerk's `Passkey` objects (the Backend API can only delete them; a state
+    /// file or the demo seed supplies them).
+    #[serde(default)]
+    pub passkeys: Vec<Value>,
+    /// Web3 wallets, as Clerk's `Web3Wallet` objects; the first is the primary one.
+    #[serde(default)]
+    pub web3_wallets: Vec<Value>,
+    /// External (OAuth) accounts, as Clerk's `ExternalAccount` objects; a private
+    /// `_access_token` (and `_scopes`, `_expires_at`) is what `GET
+    /// /users/{id}/oauth_access_tokens/{provider}` answers. Keys starting with `_` are never
+    /// rendered.
+    #[serde(default)]
+    pub external_accounts: Vec<Value>,
+    /// Trusted devices, as Clerk's `TrustedDevice` objects (`active` or `revoked`).
+    #[serde(default)]
+    pub trusted_devices: Vec<Value>,
 }
 
 /// An email address identification (`idn_…`).

@@ -2107,3 +2107,111 @@ async fn demo_users_have_the_documented_password_and_sessions_refresh() {
         .expect_error(401, "authentication_invalid");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn passkeys_wallets_accounts_and_trusted_devices_are_deleted() {
+    let api = Api::demo().await;
+    let st = api.emulator.snapshot();
+    let u = st
+        .users
+        .values()
+        .find(|u| !u.external_accounts.is_empty() && !u.passkeys.is_empty())
+        .unwrap();
+    let uid = u.id.clone();
+    let user = api.get(&format!("/v1/users/{uid}")).await.ok();
+    let account = &user["external_accounts"][0];
+    assert_eq!(account["provider"], "oauth_google");
+    assert!(
+        account.get("_access_token").is_none(),
+        "private keys stay private"
+    );
+    let eid = s(&account["id"]);
+
+    let tokens = api
+        .get(&format!("/v1/users/{uid}/oauth_access_tokens/oauth_google"))
+        .await
+        .ok();
+    assert_eq!(tokens.as_array().unwrap().len(), 1);
+    assert_eq!(tokens[0]["external_account_id"], json!(eid));
+    assert!(s(&tokens[0]["token"]).starts_with("ya29."));
+    let short = api
+        .get(&format!("/v1/users/{uid}/oauth_access_tokens/google"))
+        .await
+        .ok();
+    assert_eq!(short, tokens, "the provider without its oauth_ prefix");
+    assert_eq!(
+        api.get(&format!("/v1/users/{uid}/oauth_access_tokens/oauth_github"))
+            .await
+            .ok(),
+        json!([])
+    );
+    let deleted = api
+        .delete(&format!("/v1/users/{uid}/external_accounts/{eid}"))
+        .await
+        .ok();
+    assert_eq!(
+        deleted,
+        json!({ "object": "external_account", "id": eid, "deleted": true })
+    );
+    assert_eq!(
+        api.get(&format!("/v1/users/{uid}/oauth_access_tokens/oauth_google"))
+            .await
+            .ok(),
+        json!([]),
+        "no account, no token"
+    );
+
+    let pk = s(&user["passkeys"][0]["id"]);
+    api.delete(&format!("/v1/users/{uid}/passkeys/{pk}"))
+        .await
+        .ok();
+    let user = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(user["passkeys"], json!([]));
+    assert_eq!(user["external_accounts"], json!([]));
+    api.delete(&format!("/v1/users/{uid}/passkeys/{pk}"))
+        .await
+        .expect_error(404, "resource_not_found");
+
+    let w = st
+        .users
+        .values()
+        .find(|u| !u.web3_wallets.is_empty())
+        .unwrap();
+    let wid = s(&w.web3_wallets[0]["id"]);
+    let user = api.get(&format!("/v1/users/{}", w.id)).await.ok();
+    assert_eq!(user["primary_web3_wallet_id"], json!(wid));
+    api.delete(&format!("/v1/users/{}/web3_wallets/{wid}", w.id))
+        .await
+        .ok();
+    let user = api.get(&format!("/v1/users/{}", w.id)).await.ok();
+    assert_eq!(user["primary_web3_wallet_id"], Value::Null);
+    assert_eq!(user["web3_wallets"], json!([]));
+
+    let d = st
+        .users
+        .values()
+        .find(|u| !u.trusted_devices.is_empty())
+        .unwrap();
+    let did = s(&d.trusted_devices[0]["id"]);
+    let list = api
+        .get(&format!("/v1/users/{}/trusted_devices", d.id))
+        .await
+        .ok();
+    assert_eq!(list["total_count"], 1);
+    let revoked = api
+        .delete(&format!("/v1/users/{}/trusted_devices/{did}", d.id))
+        .await
+        .ok();
+    assert_eq!(revoked["status"], "revoked");
+    assert!(revoked["revoked_at"].is_i64());
+    assert_eq!(
+        api.get(&format!("/v1/users/{}/trusted_devices", d.id))
+            .await
+            .ok(),
+        json!({ "data": [], "total_count": 0 })
+    );
+    api.get("/v1/users/user_missing/trusted_devices")
+        .await
+        .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}

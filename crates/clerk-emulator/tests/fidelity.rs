@@ -31,6 +31,12 @@ const IMPLEMENTED: &[&str] = &[
     "POST /users/{user_id}/verify_totp",
     "POST /users/{user_id}/password/set_compromised",
     "POST /users/{user_id}/password/unset_compromised",
+    "DELETE /users/{user_id}/passkeys/{passkey_identification_id}",
+    "DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
+    "DELETE /users/{user_id}/external_accounts/{external_account_id}",
+    "GET /users/{user_id}/trusted_devices",
+    "DELETE /users/{user_id}/trusted_devices/{trusted_device_id}",
+    "GET /users/{user_id}/oauth_access_tokens/{provider}",
     "GET /users/{user_id}/organization_memberships",
     "GET /users/{user_id}/organization_invitations",
     "GET /organizations",
@@ -689,6 +695,52 @@ async fn every_endpoint_matches_the_spec() {
     assert_eq!(raw.status().as_u16(), 400);
     let body: Value = raw.json().await.unwrap();
     Spec::get().validate("POST", "/v1/users", 400, &body);
+
+    // Passkeys, Web3 wallets, external accounts and trusted devices come with the demo seed.
+    let demo = Api::demo().await;
+    let st = demo.emulator.snapshot();
+    let with = |pick: fn(&clerk_emulator::state::User) -> &Vec<Value>| {
+        let u = st.users.values().find(|u| !pick(u).is_empty()).unwrap();
+        (u.id.clone(), pick(u)[0]["id"].as_str().unwrap().to_string())
+    };
+    let (u, pk) = with(|u| &u.passkeys);
+    demo.delete(&format!("/v1/users/{u}/passkeys/{pk}"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/passkeys/{pk}"))
+        .await
+        .expect_error(404, "resource_not_found");
+    let (u, w) = with(|u| &u.web3_wallets);
+    demo.get(&format!("/v1/users/{u}")).await.ok();
+    demo.delete(&format!("/v1/users/{u}/web3_wallets/{w}"))
+        .await
+        .ok();
+    let (u, ea) = with(|u| &u.external_accounts);
+    demo.get(&format!("/v1/users/{u}/oauth_access_tokens/oauth_google"))
+        .await
+        .ok();
+    demo.get(&format!(
+        "/v1/users/{u}/oauth_access_tokens/oauth_google?paginated=true&limit=5"
+    ))
+    .await
+    .ok();
+    demo.get(&format!("/v1/users/{u}/oauth_access_tokens/oauth_github"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/external_accounts/{ea}"))
+        .await
+        .ok();
+    let (u, td) = with(|u| &u.trusted_devices);
+    demo.get(&format!("/v1/users/{u}/trusted_devices"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/trusted_devices/{td}"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/trusted_devices/{td}"))
+        .await
+        .expect_error(404, "resource_not_found");
+    demo.emulator.shutdown().await;
 
     // Every implemented operation was answered 200 at least once.
     let seen = Spec::get().seen.lock().unwrap().clone();

@@ -8,6 +8,7 @@ use crate::error::ClerkError;
 use crate::req::Query;
 use crate::state::{Metadata, State};
 
+mod accounts;
 mod identifications;
 mod invitations;
 mod memberships;
@@ -69,6 +70,22 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
             users::set_password_compromised(st, cx, id, false)
         }
         ("PUT", ["users", id, "metadata"]) => users::metadata(st, cx, id, true),
+        ("DELETE", ["users", id, "passkeys", pid]) => {
+            accounts::delete(st, cx, id, accounts::Kind::Passkey, pid)
+        }
+        ("DELETE", ["users", id, "web3_wallets", wid]) => {
+            accounts::delete(st, cx, id, accounts::Kind::Web3Wallet, wid)
+        }
+        ("DELETE", ["users", id, "external_accounts", eid]) => {
+            accounts::delete(st, cx, id, accounts::Kind::ExternalAccount, eid)
+        }
+        ("GET", ["users", id, "trusted_devices"]) => accounts::list_trusted_devices(st, id),
+        ("DELETE", ["users", id, "trusted_devices", did]) => {
+            accounts::revoke_trusted_device(st, cx, id, did)
+        }
+        ("GET", ["users", id, "oauth_access_tokens", provider]) => {
+            accounts::oauth_access_tokens(st, cx, id, provider)
+        }
         ("GET", ["users", id, "organization_memberships"]) => mem::list_for_user(st, cx, id),
         ("GET", ["users", id, "organization_invitations"]) => oinv::list_for_user(st, cx, id),
         // Organizations

@@ -90,7 +90,7 @@ pub(super) fn find<'a>(st: &'a State, id: &str) -> Result<&'a User, ClerkError> 
         .ok_or_else(|| ClerkError::user_not_found(id))
 }
 
-fn find_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut User, ClerkError> {
+pub(super) fn find_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut User, ClerkError> {
     st.users
         .get_mut(id)
         .ok_or_else(|| ClerkError::user_not_found(id))
@@ -707,6 +707,10 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         password_hash,
         password_compromised: false,
         backup_code_hashes,
+        passkeys: Vec::new(),
+        web3_wallets: Vec::new(),
+        external_accounts: Vec::new(),
+        trusted_devices: Vec::new(),
     };
     let out = render::user(&user);
     st.users.insert(id, user);

@@ -191,6 +191,17 @@ impl Spec {
             .max_by_key(|op| op.segs.iter().filter(|t| !t.starts_with('{')).count())
     }
 
+    /// Whether a (converted) schema is an array, through a top-level `$ref`.
+    fn is_array(&self, schema: &Value) -> bool {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let name = r.trim_start_matches("#/$defs/");
+                self.defs.get(name).is_some_and(|d| self.is_array(d))
+            }
+            None => schema.get("type") == Some(&json!("array")),
+        }
+    }
+
     fn validator(&self, key: &str, schema: &Value) -> Arc<jsonschema::Validator> {
         if let Some(v) = self.validators.lock().unwrap().get(key) {
             return v.clone();
@@ -277,11 +288,7 @@ impl Spec {
                     .or_else(|| op.responses.get(&format!("{}XX", status / 100)))
                     .or_else(|| op.responses.get("default"));
                 match declared {
-                    Some(Some(schema))
-                        if paginated
-                            && status == 200
-                            && schema.get("type") == Some(&json!("array")) =>
-                    {
+                    Some(Some(schema)) if paginated && status == 200 && self.is_array(schema) => {
                         let wrapped = json!({
                             "type": "object",
                             "additionalProperties": false,
