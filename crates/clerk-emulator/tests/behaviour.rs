@@ -2215,3 +2215,99 @@ async fn passkeys_wallets_accounts_and_trusted_devices_are_deleted() {
         .expect_error(404, "resource_not_found");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn beta_instance_settings_domain_changes_and_the_interstitial() {
+    let api = Api::demo().await;
+    let s1 = api
+        .patch(
+            "/v1/beta_features/instance_settings",
+            json!({ "restricted_to_allowlist": true, "from_email_address": "support" }),
+        )
+        .await
+        .ok();
+    assert_eq!(s1["object"], "instance_settings");
+    assert_eq!(
+        (
+            s1["restricted_to_allowlist"].clone(),
+            s1["from_email_address"].clone()
+        ),
+        (json!(true), json!("support"))
+    );
+    let s2 = api
+        .patch(
+            "/v1/beta_features/instance_settings",
+            json!({ "progressive_sign_up": true }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        s2["from_email_address"], "support",
+        "a PATCH keeps the rest"
+    );
+    assert_eq!(s2["progressive_sign_up"], true);
+
+    api.post(
+        "/v1/instance/change_domain",
+        json!({ "home_url": "https://www.Acme.dev/app" }),
+    )
+    .await
+    .ok_with(202);
+    let domains = api.get("/v1/domains").await.ok();
+    let primary = domains["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["is_satellite"] == false)
+        .unwrap();
+    assert_eq!(primary["name"], "acme.dev");
+    assert_eq!(primary["frontend_api_url"], "https://clerk.acme.dev");
+    api.put("/v1/beta_features/domain", json!({}))
+        .await
+        .expect_error(422, "form_param_missing");
+
+    // The interstitial is public HTML that loads clerk.js from the Frontend API.
+    let client = common::http_client();
+    let pk = format!(
+        "pk_test_{}",
+        data_encoding::BASE64.encode(b"clerk.acme.dev$")
+    );
+    let r = client
+        .get(format!(
+            "{}/v1/public/interstitial?publishable_key={pk}&sign_in_url=%22%3E%3Cscript%3E",
+            api.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(r#"data-clerk-frontend-api="clerk.acme.dev""#),
+        "{html}"
+    );
+    assert!(
+        html.contains("https://clerk.acme.dev/npm/@clerk/clerk-js"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&quot;&gt;&lt;script&gt;"),
+        "query values are escaped: {html}"
+    );
+    common::Spec::get().validate_empty("GET", "/v1/public/interstitial", 200);
+    let r = client
+        .get(format!("{}/v1/public/interstitial", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "form_param_missing");
+    api.emulator.shutdown().await;
+}

@@ -1111,6 +1111,9 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "POST /billing/subscription_items/{subscription_item_id}/discounts",
     "DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
     "GET /billing/statements",
+    "PATCH /beta_features/instance_settings",
+    "POST /instance/change_domain",
+    "PUT /beta_features/domain",
     "GET /users/{user_id}/billing/subscription",
     "GET /users/{user_id}/billing/credits",
     "POST /users/{user_id}/billing/credits",
@@ -1841,6 +1844,35 @@ async fn every_store_endpoint_matches_the_spec() {
         .await
         .ok();
     api.get("/v1/jwks").await.ok();
+
+    // Beta features, the instance's domain
+    api.patch(
+        "/v1/beta_features/instance_settings",
+        json!({"restricted_to_allowlist": true, "from_email_address": "hello", "progressive_sign_up": false, "test_mode": true}),
+    )
+    .await
+    .ok();
+    api.patch(
+        "/v1/beta_features/instance_settings",
+        json!({"from_email_address": "hello@example.com"}),
+    )
+    .await
+    .expect_error(422, "form_param_format_invalid");
+    api.post(
+        "/v1/instance/change_domain",
+        json!({"home_url": "https://www.acme.dev"}),
+    )
+    .await
+    .ok_with(202);
+    api.put(
+        "/v1/beta_features/domain",
+        json!({"home_url": "https://acme.io/", "is_secondary": false}),
+    )
+    .await
+    .ok_with(202);
+    api.put("/v1/beta_features/domain", json!({"home_url": "not a url"}))
+        .await
+        .expect_error(422, "form_param_format_invalid");
 
     // Error bodies of the store are Clerk's too.
     api.get("/v1/jwt_templates/jtmpl_missing")

@@ -334,6 +334,67 @@ pub(crate) fn delete_domain(st: &mut State, call: &Call) -> Result<Value, ClerkE
     Ok(crate::render::deleted("domain", call.param(0)))
 }
 
+/// `POST /instance/change_domain` and `PUT /beta_features/domain`: the primary domain moves to
+/// `home_url`'s host (its Frontend API and Accounts Portal URLs with it); 202, no body.
+pub(crate) fn change_domain(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let body = call.body()?;
+    let home = body
+        .str_opt("home_url")?
+        .ok_or_else(|| ClerkError::missing("home_url"))?;
+    body.bool_opt("is_secondary")?;
+    let host = home
+        .strip_prefix("https://")
+        .or_else(|| home.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""))
+        .unwrap_or("");
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .to_ascii_lowercase();
+    let valid = host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !host.starts_with('.')
+        && !host.ends_with('.');
+    if !valid {
+        return Err(ClerkError::format_invalid(
+            "home_url",
+            "home_url must be a valid URL, like https://www.example.com.",
+        ));
+    }
+    let taken = records(st, &DOMAINS)
+        .iter()
+        .any(|d| d["is_satellite"] == true && d["name"] == host.as_str());
+    if taken {
+        return Err(ClerkError::identifier_exists("home_url", "domain"));
+    }
+    let Some(mut primary) = records(st, &DOMAINS)
+        .iter()
+        .find(|d| d["is_satellite"] != true)
+        .cloned()
+    else {
+        return Err(ClerkError::not_found("The instance has no primary domain."));
+    };
+    primary["name"] = json!(host);
+    primary["frontend_api_url"] = json!(format!("https://clerk.{host}"));
+    primary["accounts_portal_url"] = json!(format!("https://accounts.{host}"));
+    save(st, &DOMAINS, primary);
+    Ok(Value::Null)
+}
+
+fn from_email_address_hook(body: &Fields) -> Result<(), ClerkError> {
+    if let Some(local) = body.str_opt("from_email_address")?
+        && (local.is_empty() || !local.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(ClerkError::format_invalid(
+            "from_email_address",
+            "from_email_address must be the local part of an email address, letters and digits only.",
+        ));
+    }
+    Ok(())
+}
+
 // ---- Allow-list / block-list identifiers -----------------------------------------------------
 
 pub(crate) static ALLOWLIST: Family = Family {
@@ -1791,6 +1852,7 @@ pub(crate) fn default_settings(name: &str) -> Value {
         "communication" => "GET /instance/communication",
         "protect" => "GET /instance/protect",
         "organization_settings" => "GET /instance/organization_settings",
+        "beta_instance_settings" => "PATCH /beta_features/instance_settings",
         _ => "GET /instance/oauth_application_settings",
     };
     let mut v = shape(key).template.clone();
@@ -1798,6 +1860,10 @@ pub(crate) fn default_settings(name: &str) -> Value {
         "instance" => {
             v["id"] = json!(INSTANCE_ID);
             v["hibp"] = json!(true);
+        }
+        "beta_instance_settings" => {
+            v["id"] = json!(INSTANCE_ID);
+            v["from_email_address"] = json!("notifications");
         }
         "organization_settings" => {
             v["enabled"] = json!(true);
@@ -1825,6 +1891,7 @@ pub(crate) fn settings_hook(
     rec: &mut Value,
 ) -> Result<(), ClerkError> {
     match name {
+        "beta_instance_settings" => from_email_address_hook(body)?,
         "organization_settings" => {
             for (param, field) in [
                 ("creator_role_id", "creator_role"),

@@ -147,6 +147,9 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "PATCH /instance/organization_settings" => Settings("organization_settings"),
     "GET /instance/oauth_application_settings" => Settings("oauth_application_settings"),
     "PATCH /instance/oauth_application_settings" => Settings("oauth_application_settings"),
+    "POST /instance/change_domain" => Custom(change_domain),
+    "PUT /beta_features/domain" => Custom(change_domain),
+    "PATCH /beta_features/instance_settings" => Settings("beta_instance_settings"),
     // Billing
     "GET /billing/plans" => List(&PLANS),
     "GET /billing/prices" => List(&PRICES),

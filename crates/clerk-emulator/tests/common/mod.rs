@@ -430,7 +430,7 @@ impl Api {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        if bytes.is_empty() && status == 204 {
+        if bytes.is_empty() && (status == 204 || status == 202) {
             if path.starts_with("/v1") {
                 Spec::get().validate_empty(method, path, status);
             }
