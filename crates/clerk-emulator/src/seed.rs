@@ -290,6 +290,7 @@ pub fn demo() -> State {
             trusted_devices: Vec::new(),
             created_at,
             updated_at: created_at + rng.i64(0..48) * HOUR,
+            image_url: None,
         };
         st.users.insert(id.clone(), user);
         user_ids.push(id);
@@ -313,6 +314,7 @@ pub fn demo() -> State {
             role_set_key: None,
             created_at,
             updated_at: created_at,
+            image_url: None,
         };
         st.organizations.insert(id.clone(), org);
         org_ids.push(id);

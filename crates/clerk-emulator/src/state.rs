@@ -126,6 +126,9 @@ pub struct User {
     /// Trusted devices, as Clerk's `TrustedDevice` objects (`active` or `revoked`).
     #[serde(default)]
     pub trusted_devices: Vec<Value>,
+    /// An uploaded profile image (`POST /users/{id}/profile_image`).
+    #[serde(default)]
+    pub image_url: Option<String>,
 }
 
 /// An email address identification (`idn_…`).
@@ -168,6 +171,9 @@ pub struct Organization {
     pub role_set_key: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// An uploaded logo (`PUT /organizations/{id}/logo`).
+    #[serde(default)]
+    pub image_url: Option<String>,
 }
 
 /// An organization membership (`orgmem_…`).

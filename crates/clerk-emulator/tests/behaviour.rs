@@ -2311,3 +2311,85 @@ async fn beta_instance_settings_domain_changes_and_the_interstitial() {
     assert_eq!(body["errors"][0]["code"], "form_param_missing");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn uploaded_images_set_and_clear_image_urls() {
+    let api = Api::empty().await;
+    let uid = api.user("Ima", "Ge").await;
+    let before = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(before["has_image"], false);
+    let u = api
+        .upload(
+            "POST",
+            &format!("/v1/users/{uid}/profile_image"),
+            Some(("image/gif", b"GIF89a")),
+            &[],
+        )
+        .await
+        .ok();
+    assert_eq!(u["has_image"], true);
+    let url = s(&u["image_url"]);
+    let encoded = url.strip_prefix("https://img.clerk.com/").unwrap();
+    let src: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(encoded.as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(s(&src["src"]).starts_with("https://images.clerk.dev/uploaded/img_"));
+    assert_eq!(
+        api.get(&format!("/v1/users/{uid}")).await.ok()["image_url"],
+        json!(url)
+    );
+    let cleared = api
+        .delete(&format!("/v1/users/{uid}/profile_image"))
+        .await
+        .ok();
+    assert_eq!(cleared["has_image"], false);
+    assert_eq!(cleared["image_url"], before["image_url"]);
+
+    let org = api.org("Logo Co", "logo-co", None).await;
+    let o = api
+        .upload(
+            "PUT",
+            "/v1/organizations/logo-co/logo",
+            Some(("image/png", b"png")),
+            &[("uploader_user_id", &uid)],
+        )
+        .await
+        .ok();
+    assert_eq!(o["has_image"], true);
+    assert_eq!(
+        api.get(&format!("/v1/organizations/{org}")).await.ok()["image_url"],
+        o["image_url"]
+    );
+    api.upload(
+        "PUT",
+        "/v1/organizations/logo-co/logo",
+        Some(("image/png", b"png")),
+        &[("uploader_user_id", "user_missing")],
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    api.upload(
+        "PUT",
+        "/v1/organizations/logo-co/logo",
+        Some(("image/png", b"png")),
+        &[("bogus", "1")],
+    )
+    .await
+    .expect_error(422, "form_param_unknown");
+    let o = api
+        .delete(&format!("/v1/organizations/{org}/logo"))
+        .await
+        .ok();
+    assert_eq!(o["has_image"], false);
+    // A JSON body is not an upload.
+    api.post(
+        &format!("/v1/users/{uid}/profile_image"),
+        json!({"file": "x"}),
+    )
+    .await
+    .expect_error(400, "request_body_invalid");
+    api.emulator.shutdown().await;
+}

@@ -31,6 +31,10 @@ const IMPLEMENTED: &[&str] = &[
     "POST /users/{user_id}/verify_totp",
     "POST /users/{user_id}/password/set_compromised",
     "POST /users/{user_id}/password/unset_compromised",
+    "POST /users/{user_id}/profile_image",
+    "DELETE /users/{user_id}/profile_image",
+    "PUT /organizations/{organization_id}/logo",
+    "DELETE /organizations/{organization_id}/logo",
     "DELETE /users/{user_id}/passkeys/{passkey_identification_id}",
     "DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
     "DELETE /users/{user_id}/external_accounts/{external_account_id}",
@@ -696,6 +700,38 @@ async fn every_endpoint_matches_the_spec() {
     let body: Value = raw.json().await.unwrap();
     Spec::get().validate("POST", "/v1/users", 400, &body);
 
+    // Image uploads (multipart/form-data).
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-an-image";
+    let pic = format!("/v1/users/{bob_id}/profile_image");
+    api.upload("POST", &pic, Some(("image/png", PNG)), &[])
+        .await
+        .ok();
+    api.upload("POST", &pic, Some(("text/plain", b"hi")), &[])
+        .await
+        .expect_error(400, "unsupported_content_type");
+    api.upload("POST", &pic, None, &[])
+        .await
+        .expect_error(400, "form_param_missing");
+    api.delete(&pic).await.ok();
+    let logo = format!("/v1/organizations/{acme_id}/logo");
+    api.upload(
+        "PUT",
+        &logo,
+        Some(("image/webp", PNG)),
+        &[("uploader_user_id", &bob_id)],
+    )
+    .await
+    .ok();
+    api.delete(&logo).await.ok();
+    api.upload(
+        "PUT",
+        "/v1/organizations/org_missing/logo",
+        Some(("image/png", PNG)),
+        &[],
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+
     // Passkeys, Web3 wallets, external accounts and trusted devices come with the demo seed.
     let demo = Api::demo().await;
     let st = demo.emulator.snapshot();
@@ -994,6 +1030,7 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "PATCH /oauth_applications/{oauth_application_id}",
     "DELETE /oauth_applications/{oauth_application_id}",
     "POST /oauth_applications/{oauth_application_id}/rotate_secret",
+    "PUT /oauth_applications/{oauth_application_id}/logo",
     "POST /oauth_applications/{oauth_application_id}/revoke_token",
     "GET /domains",
     "POST /domains",
@@ -1202,6 +1239,16 @@ async fn every_store_endpoint_matches_the_spec() {
     api.post_empty(&format!("/v1/oauth_applications/{app_id}/rotate_secret"))
         .await
         .ok();
+    let with_logo = api
+        .upload(
+            "PUT",
+            &format!("/v1/oauth_applications/{app_id}/logo"),
+            Some(("image/jpeg", b"\xff\xd8\xff-jpeg")),
+            &[],
+        )
+        .await
+        .ok();
+    assert!(sid(&with_logo, "client_image_url").starts_with("https://img.clerk.com/"));
     api.post(
         &format!("/v1/oauth_applications/{app_id}/revoke_token"),
         json!({"token": "oat_unknown"}),

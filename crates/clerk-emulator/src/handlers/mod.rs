@@ -15,9 +15,11 @@ mod memberships;
 mod org_invitations;
 mod organizations;
 mod sessions;
+mod uploads;
 mod users;
 
 pub(crate) use sessions::insert as insert_session;
+pub(crate) use uploads::store_image;
 pub(crate) use users::secret_hash;
 
 /// Handler result: a JSON body answered with 200.
@@ -79,6 +81,10 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         ("DELETE", ["users", id, "external_accounts", eid]) => {
             accounts::delete(st, cx, id, accounts::Kind::ExternalAccount, eid)
         }
+        ("POST", ["users", id, "profile_image"]) => uploads::set_profile_image(st, cx, id),
+        ("DELETE", ["users", id, "profile_image"]) => uploads::delete_profile_image(st, cx, id),
+        ("PUT", ["organizations", id, "logo"]) => uploads::set_logo(st, cx, id),
+        ("DELETE", ["organizations", id, "logo"]) => uploads::delete_logo(st, cx, id),
         ("GET", ["users", id, "trusted_devices"]) => accounts::list_trusted_devices(st, id),
         ("DELETE", ["users", id, "trusted_devices", did]) => {
             accounts::revoke_trusted_device(st, cx, id, did)

@@ -711,6 +711,7 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         web3_wallets: Vec::new(),
         external_accounts: Vec::new(),
         trusted_devices: Vec::new(),
+        image_url: None,
     };
     let out = render::user(&user);
     st.users.insert(id, user);

@@ -395,6 +395,16 @@ fn from_email_address_hook(body: &Fields) -> Result<(), ClerkError> {
     Ok(())
 }
 
+/// `PUT /oauth_applications/{id}/logo` (`multipart/form-data`): sets `client_image_url`.
+pub(crate) fn upload_oauth_logo(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let mut rec = find(st, &OAUTH_APPLICATIONS, call.param(0), None)?.clone();
+    let url = crate::handlers::store_image(st, call.cx.body, true)?;
+    rec["client_image_url"] = json!(url);
+    rec["updated_at"] = json!(call.cx.now);
+    save(st, &OAUTH_APPLICATIONS, rec.clone());
+    Ok(call.render(&rec))
+}
+
 // ---- Allow-list / block-list identifiers -----------------------------------------------------
 
 pub(crate) static ALLOWLIST: Family = Family {

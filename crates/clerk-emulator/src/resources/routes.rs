@@ -25,6 +25,7 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "PATCH /oauth_applications/{oauth_application_id}" => Update(&OAUTH_APPLICATIONS),
     "DELETE /oauth_applications/{oauth_application_id}" => Custom(delete_oauth_application),
     "POST /oauth_applications/{oauth_application_id}/rotate_secret" => Custom(rotate_oauth_secret),
+    "PUT /oauth_applications/{oauth_application_id}/logo" => Custom(upload_oauth_logo),
     "POST /oauth_applications/{oauth_application_id}/revoke_token" => Custom(revoke_oauth_token),
     // Domains
     "GET /domains" => List(&DOMAINS),

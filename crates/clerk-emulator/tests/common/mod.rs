@@ -423,6 +423,57 @@ impl Api {
         if let Some(b) = body {
             rb = rb.json(&b);
         }
+        self.respond(method, path_and_query, rb).await
+    }
+
+    /// Upload `file` (with its content type) and `fields` as `multipart/form-data`, validated
+    /// against the spec.
+    pub async fn upload(
+        &self,
+        method: &str,
+        path: &str,
+        file: Option<(&str, &[u8])>,
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let boundary = "----emulator-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((ct, bytes)) = file {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"logo\"\r\nContent-Type: {ct}\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let url = format!("{}{}", self.base, path);
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let rb = self
+            .client
+            .request(m, url)
+            .bearer_auth(&self.key)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.respond(method, path, rb).await
+    }
+
+    async fn respond(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        rb: reqwest::RequestBuilder,
+    ) -> Resp {
         let resp = rb.send().await.expect("send");
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
