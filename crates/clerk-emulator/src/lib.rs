@@ -1,8 +1,11 @@
 //! An offline, stateful, in-memory emulator of Clerk's Backend API (BAPI).
 //!
 //! The emulator answers the BAPI paths (under `/v1`) for users (with email
-//! addresses and phone numbers), organizations, memberships, organization
-//! invitations, application invitations and sessions, with Clerk's request
+//! addresses and phone numbers, their verification and replacement, passwords,
+//! TOTP and backup codes, passkeys, Web3 wallets, external accounts and their
+//! OAuth access tokens, trusted devices, profile images), organizations (and
+//! their logos), memberships, organization invitations, application
+//! invitations and sessions (with session refresh), with Clerk's request
 //! validation, error bodies (`{"errors":[…],"clerk_trace_id":…}`), list shapes
 //! and metadata semantics as described by the official OpenAPI spec
 //! (version `2026-05-12`). A generic, table-driven store (`src/resources`)
@@ -10,11 +13,29 @@
 //! domains, allow/block lists, redirect URLs, actor / sign-in / testing tokens,
 //! machines, organization roles, permissions and role sets, organization
 //! domains, enterprise connections, directories and SCIM directories, the
-//! waitlist, Svix webhooks, instance settings, billing, agent tasks, admin
-//! portal links, sign-ups, clients and proxy checks; API keys and M2M tokens
-//! live with the OAuth side. Paths it does not implement answer a Clerk-shaped
-//! 404 naming the path; a Backend API path sent without `/v1` answers a 404
-//! saying the base URL is probably missing it.
+//! waitlist, Svix webhooks, instance settings (and the beta ones, and domain
+//! changes), billing (plans, prices, subscription items, statements, and each
+//! user's and organization's subscription and credit balance), agent tasks,
+//! admin portal links, sign-ups, clients and proxy checks; API keys and M2M
+//! tokens live with the OAuth side; `GET /v1/public/interstitial` answers a
+//! small HTML page without authentication. Paths it does not implement (the
+//! email / SMS `templates` operations) answer a Clerk-shaped 404 naming the
+//! path; a Backend API path sent without `/v1` answers a 404 saying the base
+//! URL is probably missing it.
+//!
+//! # What the emulator accepts where Clerk would send or check a secret
+//!
+//! | Flow | Accepted |
+//! | --- | --- |
+//! | `POST /email_addresses/{id}/attempt_verification`, same for phone numbers | the code [`VERIFICATION_CODE`] (`424242`); a wrong code counts an attempt (status stays `unverified`; the third wrong one makes it `failed`), as the spec says, not an error; codes expire after 10 minutes |
+//! | `POST /users/{id}/verify_password` | the password set in plain text at create / update (stored only as a salted SHA-256), or [`DEMO_PASSWORD`] for demo users with a password; an imported `password_digest` cannot be checked and never verifies |
+//! | `POST /users/{id}/verify_totp` | [`TOTP_CODE`] (`424242`) for a user with TOTP, or an unused backup code (consumed) |
+//! | `POST /sessions/{id}/refresh` | an `expired_token` signed by the emulator (expired or not) for that active session, and any non-empty `refresh_token` (the emulator issues no Frontend API refresh tokens) |
+//! | `POST /users/{id}/profile_image`, logos | any `image/jpeg`, `image/png`, `image/gif` or `image/webp` part named `file`; only its URL is kept |
+//!
+//! Passkeys, Web3 wallets, external accounts (with a private `_access_token`) and trusted
+//! devices cannot be created through the Backend API: the demo seed gives some demo users
+//! some, and a state file ([`Seed::File`], `PUT /__emulator/state`) can supply any.
 //!
 //! Realism knobs — rate limiting like a development instance, fixed latency,
 //! injected faults — are set at start ([`EmulatorConfig`]) and can be changed
@@ -88,7 +109,16 @@ use tokio::task::JoinHandle;
 
 pub use config::{DEFAULT_SECRET_KEY, EmulatorConfig, Fault, FaultAction, RateLimit, Seed};
 pub use error::{ClerkError, EmulatorError};
+pub use seed::DEMO_PASSWORD;
 pub use state::State;
+
+/// The one-time code `POST /email_addresses/{id}/attempt_verification` and
+/// `POST /phone_numbers/{id}/attempt_verification` accept, like the code of Clerk's test mode.
+pub const VERIFICATION_CODE: &str = "424242";
+
+/// The TOTP code `POST /users/{id}/verify_totp` accepts for a user with TOTP enabled (the
+/// emulator keeps no TOTP secret, so it cannot check real authenticator codes).
+pub const TOTP_CODE: &str = "424242";
 
 use server::Shared;
 

@@ -105,6 +105,20 @@ pub fn phone_number(p: &PhoneNumber) -> Value {
     })
 }
 
+/// Stored objects without their private (`_`-prefixed) keys.
+pub fn public_objects(objects: &[Value]) -> Vec<Value> {
+    objects.iter().map(public_object).collect()
+}
+
+/// A stored object without its private (`_`-prefixed) keys.
+pub fn public_object(object: &Value) -> Value {
+    let mut v = object.clone();
+    if let Some(m) = v.as_object_mut() {
+        m.retain(|k, _| !k.starts_with('_'));
+    }
+    v
+}
+
 /// A `User` object.
 pub fn user(u: &User) -> Value {
     let two_factor = u.totp_enabled
@@ -116,21 +130,21 @@ pub fn user(u: &User) -> Value {
         "external_id": u.external_id,
         "primary_email_address_id": u.primary_email_address_id,
         "primary_phone_number_id": u.primary_phone_number_id,
-        "primary_web3_wallet_id": null,
+        "primary_web3_wallet_id": u.web3_wallets.first().map(|w| w["id"].clone()),
         "username": u.username,
         "first_name": u.first_name,
         "last_name": u.last_name,
         "locale": u.locale,
-        "profile_image_url": GRAVATAR_URL,
-        "image_url": DEFAULT_IMAGE_URL,
-        "has_image": false,
+        "profile_image_url": u.image_url.as_deref().unwrap_or(GRAVATAR_URL),
+        "image_url": u.image_url.as_deref().unwrap_or(DEFAULT_IMAGE_URL),
+        "has_image": u.image_url.is_some(),
         "public_metadata": u.public_metadata,
         "private_metadata": u.private_metadata,
         "unsafe_metadata": u.unsafe_metadata,
         "email_addresses": u.email_addresses.iter().map(email_address).collect::<Vec<_>>(),
         "phone_numbers": u.phone_numbers.iter().map(phone_number).collect::<Vec<_>>(),
-        "web3_wallets": [],
-        "passkeys": [],
+        "web3_wallets": public_objects(&u.web3_wallets),
+        "passkeys": public_objects(&u.passkeys),
         "password_enabled": u.password_enabled,
         "two_factor_enabled": two_factor,
         "totp_enabled": u.totp_enabled,
@@ -138,7 +152,7 @@ pub fn user(u: &User) -> Value {
         "mfa_enabled_at": u.mfa_enabled_at,
         "mfa_disabled_at": u.mfa_disabled_at,
         "password_last_updated_at": u.password_last_updated_at,
-        "external_accounts": [],
+        "external_accounts": public_objects(&u.external_accounts),
         "saml_accounts": [],
         "enterprise_accounts": [],
         "last_sign_in_at": u.last_sign_in_at,
@@ -182,8 +196,8 @@ pub fn organization(st: &State, o: &Organization, extras: OrgExtras) -> Value {
         "id": o.id,
         "name": o.name,
         "slug": o.slug,
-        "image_url": DEFAULT_IMAGE_URL,
-        "has_image": false,
+        "image_url": o.image_url.as_deref().unwrap_or(DEFAULT_IMAGE_URL),
+        "has_image": o.image_url.is_some(),
         "max_allowed_memberships": o.max_allowed_memberships,
         "admin_delete_enabled": o.admin_delete_enabled,
         "public_metadata": o.public_metadata,

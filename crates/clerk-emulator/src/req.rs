@@ -402,6 +402,99 @@ pub fn parse_array(bytes: &[u8], max: usize) -> Result<Vec<Value>, ClerkError> {
     }
 }
 
+/// One part of a `multipart/form-data` body.
+#[derive(Debug)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len()).find(|&i| &hay[i..i + needle.len()] == needle)
+}
+
+/// Parse a `multipart/form-data` body; the boundary is the body's first line (`--boundary`).
+/// A body that is not multipart is a 400 `request_body_invalid`.
+pub fn parse_multipart(body: &[u8]) -> Result<Vec<Part>, ClerkError> {
+    let line_end = find_bytes(body, b"\r\n", 0).ok_or_else(ClerkError::body_invalid)?;
+    let delimiter = &body[..line_end];
+    if delimiter.len() < 3 || !delimiter.starts_with(b"--") {
+        return Err(ClerkError::body_invalid());
+    }
+    if delimiter.len() > 4 && delimiter.ends_with(b"--") {
+        // Only the close delimiter: a form without fields.
+        return Ok(Vec::new());
+    }
+    let next = [b"\r\n".as_slice(), delimiter].concat();
+    let mut parts = Vec::new();
+    let mut pos = line_end + 2;
+    loop {
+        let head_end = find_bytes(body, b"\r\n\r\n", pos).ok_or_else(ClerkError::body_invalid)?;
+        let head = String::from_utf8_lossy(&body[pos..head_end]).to_string();
+        let data_start = head_end + 4;
+        let data_end = find_bytes(body, &next, data_start).ok_or_else(ClerkError::body_invalid)?;
+        let mut part = Part {
+            name: String::new(),
+            filename: None,
+            content_type: None,
+            data: body[data_start..data_end].to_vec(),
+        };
+        for line in head.split("\r\n") {
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
+            if k.eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(v.trim().to_ascii_lowercase());
+            } else if k.eq_ignore_ascii_case("content-disposition") {
+                for attr in v.split(';').map(str::trim) {
+                    if let Some(n) = attr.strip_prefix("name=") {
+                        part.name = n.trim_matches('"').to_string();
+                    } else if let Some(f) = attr.strip_prefix("filename=") {
+                        part.filename = Some(f.trim_matches('"').to_string());
+                    }
+                }
+            }
+        }
+        parts.push(part);
+        pos = data_end + next.len();
+        if body[pos..].starts_with(b"--") {
+            return Ok(parts);
+        }
+        if !body[pos..].starts_with(b"\r\n") {
+            return Err(ClerkError::body_invalid());
+        }
+        pos += 2;
+    }
+}
+
+/// Format Unix milliseconds as `YYYY-MM-DDTHH:MM:SS.fffZ` (UTC).
+pub fn format_rfc3339(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, f) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{f:03}Z")
+}
+
 /// Parse `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` into Unix milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
@@ -485,6 +578,13 @@ mod tests {
 
     #[test]
     fn rfc3339() {
+        for ms in [0, 951_782_400_000, 1_350_717_320_902, 4_102_444_799_999] {
+            assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
+        }
+        assert_eq!(
+            format_rfc3339(1_350_717_320_902),
+            "2012-10-20T07:15:20.902Z"
+        );
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(
             parse_rfc3339("2012-10-20T07:15:20.902Z"),

@@ -15,6 +15,10 @@ pub const DEMO_ID_SEED: u64 = 0x5EED_C1E4_2026_0512;
 /// Id seed of an empty instance.
 pub const EMPTY_ID_SEED: u64 = 0xC1E4_E4B7_0000_0001;
 
+/// The password of every demo user that has one (`POST /users/{id}/verify_password` accepts
+/// it).
+pub const DEMO_PASSWORD: &str = "emulator-demo-password";
+
 const DAY: i64 = 86_400_000;
 const HOUR: i64 = 3_600_000;
 
@@ -277,8 +281,16 @@ pub fn demo() -> State {
             create_organization_enabled: true,
             create_organizations_limit: None,
             bypass_client_trust: false,
+            password_hash: (i % 10 != 9).then(|| crate::handlers::secret_hash(&id, DEMO_PASSWORD)),
+            password_compromised: false,
+            backup_code_hashes: Vec::new(),
+            passkeys: Vec::new(),
+            web3_wallets: Vec::new(),
+            external_accounts: Vec::new(),
+            trusted_devices: Vec::new(),
             created_at,
             updated_at: created_at + rng.i64(0..48) * HOUR,
+            image_url: None,
         };
         st.users.insert(id.clone(), user);
         user_ids.push(id);
@@ -302,6 +314,7 @@ pub fn demo() -> State {
             role_set_key: None,
             created_at,
             updated_at: created_at,
+            image_url: None,
         };
         st.organizations.insert(id.clone(), org);
         org_ids.push(id);
@@ -429,5 +442,94 @@ pub fn demo() -> State {
         }
     }
     crate::resources::seed_demo(&mut st, now);
+    seed_accounts(&mut st, &user_ids, now);
     st
+}
+
+/// Passkeys, Web3 wallets, Google accounts (with an access token) and trusted devices of a few
+/// demo users (made last, so the other demo ids do not move).
+fn seed_accounts(st: &mut State, user_ids: &[String], now: i64) {
+    for (i, uid) in user_ids.iter().enumerate() {
+        let created = st.users[uid].created_at;
+        let mut passkeys = Vec::new();
+        let mut wallets = Vec::new();
+        let mut accounts = Vec::new();
+        let mut devices = Vec::new();
+        if i % 5 == 0 {
+            passkeys.push(json!({
+                "id": st.new_id("idn"),
+                "object": "passkey",
+                "name": "MacBook Touch ID",
+                "last_used_at": now - 2 * DAY,
+                "verification": { "object": "verification_passkey", "status": "verified",
+                    "strategy": "passkey", "attempts": 1, "expire_at": null },
+            }));
+        }
+        if i % 8 == 2 {
+            wallets.push(json!({
+                "id": st.new_id("idn"),
+                "object": "web3_wallet",
+                "web3_wallet": format!("0x{:040x}", 0x5eed_0000_u64 + i as u64),
+                "verification": { "object": "verification_web3", "status": "verified",
+                    "strategy": "web3_metamask_signature", "attempts": 1, "expire_at": null },
+                "created_at": created,
+                "updated_at": created,
+            }));
+        }
+        if i % 4 == 1 {
+            let u = &st.users[uid];
+            let email = u
+                .primary_email()
+                .map(|e| e.email_address.clone())
+                .unwrap_or_default();
+            let (first, last) = (u.first_name.clone(), u.last_name.clone());
+            let id = st.new_id("eac");
+            let idn = st.new_id("idn");
+            accounts.push(json!({
+                "object": "external_account",
+                "id": id,
+                "provider": "oauth_google",
+                "identification_id": idn,
+                "provider_user_id": format!("1{:020}", 4242 + i),
+                "approved_scopes": "email https://www.googleapis.com/auth/userinfo.email openid profile",
+                "email_address": email,
+                "email_address_verified": true,
+                "first_name": first,
+                "last_name": last,
+                "avatar_url": crate::render::DEFAULT_IMAGE_URL,
+                "image_url": crate::render::DEFAULT_IMAGE_URL,
+                "username": null,
+                "phone_number": null,
+                "public_metadata": {},
+                "label": null,
+                "created_at": created,
+                "updated_at": created,
+                "verification": { "object": "verification_oauth", "status": "verified",
+                    "strategy": "oauth_google", "attempts": null, "expire_at": now + DAY },
+                "_access_token": format!("ya29.emulator-google-token-{i}"),
+                "_scopes": ["email", "openid", "profile"],
+                "_expires_at": now + HOUR,
+            }));
+        }
+        if i % 6 == 3 {
+            devices.push(json!({
+                "object": "trusted_device",
+                "id": st.new_id("td"),
+                "platform": if i % 12 == 3 { "ios" } else { "android" },
+                "app_identifier": "com.example.app",
+                "name": "Phone",
+                "algorithm": "ES256",
+                "status": "active",
+                "created_at": created,
+                "updated_at": created,
+                "last_used_at": now - DAY,
+                "revoked_at": null,
+            }));
+        }
+        let u = st.users.get_mut(uid).expect("user");
+        u.passkeys = passkeys;
+        u.web3_wallets = wallets;
+        u.external_accounts = accounts;
+        u.trusted_devices = devices;
+    }
 }

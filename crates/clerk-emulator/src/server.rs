@@ -167,6 +167,78 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
     resp
 }
 
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// `GET /v1/public/interstitial`: a small HTML page that loads clerk.js from the Frontend API
+/// (named by `publishable_key`, `frontend_api` or `frontendApi`) to settle the auth state.
+fn interstitial(q: &Query) -> Response {
+    let publishable = q.get("publishable_key").filter(|s| !s.is_empty());
+    let fapi = q
+        .get("frontend_api")
+        .or_else(|| q.get("frontendApi"))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or_else(|| {
+            // A publishable key is `pk_test_` / `pk_live_` + base64("<frontend api>$").
+            let b64 = publishable?.split('_').nth(2)?;
+            let raw = data_encoding::BASE64
+                .decode(b64.as_bytes())
+                .or_else(|_| data_encoding::BASE64_NOPAD.decode(b64.as_bytes()))
+                .ok()?;
+            String::from_utf8(raw)
+                .ok()
+                .map(|s| s.trim_end_matches('$').to_string())
+        });
+    let Some(fapi) = fapi else {
+        return ClerkError::new(
+            400,
+            "form_param_missing",
+            "is missing",
+            "publishable_key or frontend_api must be included.",
+        )
+        .param("publishable_key")
+        .into_response();
+    };
+    let script_host = match (q.get("proxy_url"), q.get("domain")) {
+        (Some(proxy), _) if !proxy.is_empty() => proxy.trim_end_matches('/').to_string(),
+        (_, Some(domain))
+            if !domain.is_empty() && q.get("use_domain_for_script") == Some("true") =>
+        {
+            format!("https://clerk.{domain}")
+        }
+        _ => format!("https://{}", fapi.trim_start_matches("https://")),
+    };
+    let attr = |name: &str, value: Option<&str>| match value.filter(|v| !v.is_empty()) {
+        Some(v) => format!(" data-clerk-{name}=\"{}\"", html_escape(v)),
+        None => String::new(),
+    };
+    let html = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\" />\n<title>Clerk interstitial</title>\n\
+         <script data-clerk-frontend-api=\"{fapi}\"{pk}{proxy}{domain}{sign_in} async \
+         crossorigin=\"anonymous\" src=\"{src}/npm/@clerk/clerk-js@5/dist/clerk.browser.js\"></script>\n\
+         <script>window.addEventListener(\"load\", async () => {{ await window.Clerk.load(); \
+         window.location.reload(); }});</script>\n</head><body></body></html>\n",
+        fapi = html_escape(&fapi),
+        pk = attr("publishable-key", publishable),
+        proxy = attr("proxy-url", q.get("proxy_url")),
+        domain = attr("domain", q.get("domain")),
+        sign_in = attr("sign-in-url", q.get("sign_in_url")),
+        src = html_escape(&script_host),
+    );
+    let mut resp = (StatusCode::OK, html).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp
+}
+
 fn not_implemented_error(method: &Method, path: &str) -> ClerkError {
     ClerkError::new(
         404,
@@ -340,6 +412,13 @@ async fn api(
         Some(FaultAction::Status(code)) => return fault_error(code).into_response(),
         Some(FaultAction::DropConnection) => return dropped_connection(),
         None => {}
+    }
+    // The interstitial page is public: browsers load it without the secret key.
+    if method == Method::GET && path.trim_end_matches('/') == "/v1/public/interstitial" {
+        return match Query::parse(uri.query()) {
+            Ok(q) => interstitial(&q),
+            Err(e) => e.into_response(),
+        };
     }
     let authorized = headers
         .get(header::AUTHORIZATION)

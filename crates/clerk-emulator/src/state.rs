@@ -98,6 +98,37 @@ pub struct User {
     pub bypass_client_trust: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Salted SHA-256 of a password the emulator was given in plain text (create, update, the
+    /// demo seed's), checked by `verify_password`; `None` without a password or for an imported
+    /// `password_digest`, which the emulator cannot check.
+    #[serde(default)]
+    pub password_hash: Option<String>,
+    /// Set by `POST /users/{id}/password/set_compromised`: Clerk asks for a reset at the next
+    /// sign-in (the `User` object does not show it).
+    #[serde(default)]
+    pub password_compromised: bool,
+    /// Salted SHA-256 of each unused backup code (`verify_totp` consumes them).
+    #[serde(default)]
+    pub backup_code_hashes: Vec<String>,
+    /// Passkeys, as Clerk's `Passkey` objects (the Backend API can only delete them; a state
+    /// file or the demo seed supplies them).
+    #[serde(default)]
+    pub passkeys: Vec<Value>,
+    /// Web3 wallets, as Clerk's `Web3Wallet` objects; the first is the primary one.
+    #[serde(default)]
+    pub web3_wallets: Vec<Value>,
+    /// External (OAuth) accounts, as Clerk's `ExternalAccount` objects; a private
+    /// `_access_token` (and `_scopes`, `_expires_at`) is what `GET
+    /// /users/{id}/oauth_access_tokens/{provider}` answers. Keys starting with `_` are never
+    /// rendered.
+    #[serde(default)]
+    pub external_accounts: Vec<Value>,
+    /// Trusted devices, as Clerk's `TrustedDevice` objects (`active` or `revoked`).
+    #[serde(default)]
+    pub trusted_devices: Vec<Value>,
+    /// An uploaded profile image (`POST /users/{id}/profile_image`).
+    #[serde(default)]
+    pub image_url: Option<String>,
 }
 
 /// An email address identification (`idn_…`).
@@ -140,6 +171,9 @@ pub struct Organization {
     pub role_set_key: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// An uploaded logo (`PUT /organizations/{id}/logo`).
+    #[serde(default)]
+    pub image_url: Option<String>,
 }
 
 /// An organization membership (`orgmem_…`).

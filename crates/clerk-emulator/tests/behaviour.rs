@@ -1769,3 +1769,627 @@ async fn second_factors_and_passwords_can_be_removed() {
         .expect_error(404, "resource_not_found");
     api.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn identifications_are_verified_with_the_emulator_code() {
+    let api = Api::empty().await;
+    let uid = api.user("Vera", "Verify").await;
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    let old_email = s(&u["email_addresses"][0]["id"]);
+    let e = api
+        .put(
+            &format!("/v1/users/{uid}/email_address"),
+            json!({ "email_address": "Vera.New@Example.com", "identification_status": "unverified" }),
+        )
+        .await
+        .ok();
+    assert_eq!(e["email_address"], "vera.new@example.com");
+    assert_eq!(e["verification"], Value::Null);
+    let eid = s(&e["id"]);
+    let u = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(
+        u["email_addresses"].as_array().unwrap().len(),
+        1,
+        "replaced"
+    );
+    assert_eq!(u["primary_email_address_id"], json!(eid));
+    api.get(&format!("/v1/email_addresses/{old_email}"))
+        .await
+        .expect_error(404, "resource_not_found");
+
+    let v = api
+        .post_empty(&format!("/v1/email_addresses/{eid}/prepare_verification"))
+        .await
+        .ok();
+    assert_eq!(v["status"], "unverified");
+    assert_eq!(v["strategy"], "email_code");
+    assert_eq!(v["attempts"], 0);
+    assert!(v["expire_at"].as_i64().unwrap() > 0);
+    let attempt = format!("/v1/email_addresses/{eid}/attempt_verification");
+    let wrong = api
+        .post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "111111" }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (wrong["status"].clone(), wrong["attempts"].clone()),
+        (json!("unverified"), json!(1)),
+        "a wrong code is reported in the status, not as an error"
+    );
+    assert_eq!(
+        api.get(&format!("/v1/email_addresses/{eid}")).await.ok()["verification"],
+        Value::Null
+    );
+    let ok = api
+        .post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        (ok["status"].clone(), ok["attempts"].clone()),
+        (json!("verified"), json!(2))
+    );
+    assert_eq!(
+        api.get(&format!("/v1/email_addresses/{eid}")).await.ok()["verification"]["status"],
+        "verified"
+    );
+    api.post(
+        &attempt,
+        json!({ "verification_id": v["id"], "code": "424242" }),
+    )
+    .await
+    .expect_error(400, "verification_already_verified");
+    api.post(&attempt, json!({ "verification_id": v["id"] }))
+        .await
+        .expect_error(422, "form_param_missing");
+
+    // Three wrong codes fail a verification for good.
+    let p = api
+        .put(
+            &format!("/v1/users/{uid}/phone_number"),
+            json!({ "phone_number": "+15550004444", "identification_status": "reserved" }),
+        )
+        .await
+        .ok();
+    assert_eq!(p["reserved"], true);
+    let pid = s(&p["id"]);
+    let v = api
+        .post_empty(&format!("/v1/phone_numbers/{pid}/prepare_verification"))
+        .await
+        .ok();
+    assert_eq!(v["channel"], "sms");
+    let attempt = format!("/v1/phone_numbers/{pid}/attempt_verification");
+    for n in 1..=3 {
+        let r = api
+            .post(
+                &attempt,
+                json!({ "verification_id": v["id"], "code": "999999" }),
+            )
+            .await
+            .ok();
+        assert_eq!(r["attempts"], n);
+    }
+    let failed = api
+        .post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .ok();
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(
+        api.get(&format!("/v1/phone_numbers/{pid}")).await.ok()["verification"],
+        Value::Null
+    );
+    // A verification belongs to its identification.
+    api.post(
+        &format!("/v1/email_addresses/{eid}/attempt_verification"),
+        json!({ "verification_id": v["id"], "code": "424242" }),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+
+    // Replacing: unknown users, taken and malformed identifiers.
+    let other = api.user("Otto", "Other").await;
+    let o = api.get(&format!("/v1/users/{other}")).await.ok();
+    api.put(
+        &format!("/v1/users/{uid}/email_address"),
+        json!({ "email_address": o["email_addresses"][0]["email_address"] }),
+    )
+    .await
+    .expect_error(422, "form_identifier_exists");
+    api.put(
+        &format!("/v1/users/{uid}/email_address"),
+        json!({ "email_address": "not-an-email" }),
+    )
+    .await
+    .expect_error(422, "form_param_format_invalid");
+    api.put(
+        &format!("/v1/users/{uid}/phone_number"),
+        json!({ "phone_number": "+15550004444", "identification_status": "maybe" }),
+    )
+    .await
+    .expect_error(422, "form_param_value_invalid");
+    api.put(
+        "/v1/users/user_missing/email_address",
+        json!({ "email_address": "x@example.com" }),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    let kept = api
+        .put(
+            &format!("/v1/users/{uid}/email_address"),
+            json!({ "email_address": "vera.new@example.com" }),
+        )
+        .await
+        .ok();
+    assert_eq!(kept["id"], json!(eid), "the same address keeps its id");
+    assert_eq!(kept["verification"]["strategy"], "admin");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn passwords_totp_and_backup_codes_are_verified() {
+    let api = Api::empty().await;
+    let u = api
+        .post(
+            "/v1/users",
+            json!({ "email_address": ["pw@example.com"], "password": "a-fine-passphrase",
+                    "totp_secret": "AICJ3HCXKO4KOU6NDHPCMPT4G3AQ", "backup_codes": ["a1", "b2"] }),
+        )
+        .await
+        .ok();
+    let uid = s(&u["id"]);
+    let verify = format!("/v1/users/{uid}/verify_password");
+    assert_eq!(
+        api.post(&verify, json!({ "password": "a-fine-passphrase" }))
+            .await
+            .ok(),
+        json!({ "verified": true })
+    );
+    api.post(&verify, json!({ "password": "A-FINE-PASSPHRASE" }))
+        .await
+        .expect_error(422, "form_password_incorrect");
+    api.post(&verify, json!({}))
+        .await
+        .expect_error(422, "form_param_missing");
+    api.patch(
+        &format!("/v1/users/{uid}"),
+        json!({ "password": "a-newer-passphrase" }),
+    )
+    .await
+    .ok();
+    api.post(&verify, json!({ "password": "a-fine-passphrase" }))
+        .await
+        .expect_error(422, "form_password_incorrect");
+    api.post(&verify, json!({ "password": "a-newer-passphrase" }))
+        .await
+        .ok();
+
+    let totp = format!("/v1/users/{uid}/verify_totp");
+    assert_eq!(
+        api.post(&totp, json!({ "code": clerk_emulator::TOTP_CODE }))
+            .await
+            .ok()["code_type"],
+        "totp"
+    );
+    assert_eq!(
+        api.post(&totp, json!({ "code": "b2" })).await.ok()["code_type"],
+        "backup_code"
+    );
+    api.post(&totp, json!({ "code": "b2" }))
+        .await
+        .expect_error(422, "form_code_incorrect");
+    api.delete(&format!("/v1/users/{uid}/totp")).await.ok();
+    api.post(&totp, json!({ "code": clerk_emulator::TOTP_CODE }))
+        .await
+        .expect_error(422, "form_code_incorrect");
+    api.post(&totp, json!({ "code": "a1" })).await.ok();
+    api.delete(&format!("/v1/users/{uid}/backup_code"))
+        .await
+        .ok();
+    api.post(&totp, json!({ "code": "a1" }))
+        .await
+        .expect_error(400, "totp_not_enabled");
+
+    // Compromised passwords: setting one can sign the user out everywhere.
+    let sess = api
+        .post("/v1/sessions", json!({ "user_id": uid }))
+        .await
+        .ok();
+    let set = format!("/v1/users/{uid}/password/set_compromised");
+    api.post(&set, json!({})).await.ok();
+    assert_eq!(
+        api.get(&format!("/v1/sessions/{}", s(&sess["id"])))
+            .await
+            .ok()["status"],
+        "active"
+    );
+    api.post(&set, json!({ "revoke_all_sessions": true }))
+        .await
+        .ok();
+    assert_eq!(
+        api.get(&format!("/v1/sessions/{}", s(&sess["id"])))
+            .await
+            .ok()["status"],
+        "revoked"
+    );
+    assert!(api.emulator.snapshot().users[&uid].password_compromised);
+    api.post_empty(&format!("/v1/users/{uid}/password/unset_compromised"))
+        .await
+        .ok();
+    assert!(!api.emulator.snapshot().users[&uid].password_compromised);
+    api.post_empty(&format!("/v1/users/{uid}/remove_password"))
+        .await
+        .ok();
+    api.post(&verify, json!({ "password": "a-newer-passphrase" }))
+        .await
+        .expect_error(400, "password_not_set");
+    api.post(&set, json!({}))
+        .await
+        .expect_error(400, "password_not_set");
+    api.post(
+        "/v1/users/user_missing/verify_password",
+        json!({ "password": "x" }),
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn demo_users_have_the_documented_password_and_sessions_refresh() {
+    let api = Api::demo().await;
+    let users = api.get("/v1/users?limit=20").await.ok();
+    let with_password = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["password_enabled"] == true)
+        .unwrap();
+    api.post(
+        &format!("/v1/users/{}/verify_password", s(&with_password["id"])),
+        json!({ "password": clerk_emulator::DEMO_PASSWORD }),
+    )
+    .await
+    .ok();
+
+    let sessions = api.get("/v1/sessions?status=active&limit=2").await.ok();
+    let (a, b) = (s(&sessions[0]["id"]), s(&sessions[1]["id"]));
+    let token = api
+        .post_empty(&format!("/v1/sessions/{a}/tokens"))
+        .await
+        .ok();
+    let body = |t: &Value| json!({"expired_token": t["jwt"], "refresh_token": "rt", "request_origin": "http://localhost:3000"});
+    let fresh = api
+        .post(&format!("/v1/sessions/{a}/refresh"), body(&token))
+        .await
+        .ok();
+    assert_eq!(fresh["object"], "token");
+    let payload = s(&fresh["jwt"]).split('.').nth(1).unwrap().to_string();
+    let claims: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(payload.as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        claims["sid"],
+        json!(a),
+        "a session token of the same session"
+    );
+    assert!(claims["exp"].as_i64().unwrap() > claims["iat"].as_i64().unwrap());
+    api.post(&format!("/v1/sessions/{b}/refresh"), body(&token))
+        .await
+        .expect_error(401, "authentication_invalid");
+    let cookies = api
+        .post(
+            &format!("/v1/sessions/{a}/refresh"),
+            json!({"expired_token": token["jwt"], "refresh_token": "rt", "request_origin": "x", "format": "cookie"}),
+        )
+        .await
+        .ok();
+    assert!(
+        cookies["cookies"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("__session=ey")
+    );
+    api.post_empty(&format!("/v1/sessions/{a}/revoke"))
+        .await
+        .ok();
+    api.post(&format!("/v1/sessions/{a}/refresh"), body(&token))
+        .await
+        .expect_error(401, "authentication_invalid");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn passkeys_wallets_accounts_and_trusted_devices_are_deleted() {
+    let api = Api::demo().await;
+    let st = api.emulator.snapshot();
+    let u = st
+        .users
+        .values()
+        .find(|u| !u.external_accounts.is_empty() && !u.passkeys.is_empty())
+        .unwrap();
+    let uid = u.id.clone();
+    let user = api.get(&format!("/v1/users/{uid}")).await.ok();
+    let account = &user["external_accounts"][0];
+    assert_eq!(account["provider"], "oauth_google");
+    assert!(
+        account.get("_access_token").is_none(),
+        "private keys stay private"
+    );
+    let eid = s(&account["id"]);
+
+    let tokens = api
+        .get(&format!("/v1/users/{uid}/oauth_access_tokens/oauth_google"))
+        .await
+        .ok();
+    assert_eq!(tokens.as_array().unwrap().len(), 1);
+    assert_eq!(tokens[0]["external_account_id"], json!(eid));
+    assert!(s(&tokens[0]["token"]).starts_with("ya29."));
+    let short = api
+        .get(&format!("/v1/users/{uid}/oauth_access_tokens/google"))
+        .await
+        .ok();
+    assert_eq!(short, tokens, "the provider without its oauth_ prefix");
+    assert_eq!(
+        api.get(&format!("/v1/users/{uid}/oauth_access_tokens/oauth_github"))
+            .await
+            .ok(),
+        json!([])
+    );
+    let deleted = api
+        .delete(&format!("/v1/users/{uid}/external_accounts/{eid}"))
+        .await
+        .ok();
+    assert_eq!(
+        deleted,
+        json!({ "object": "external_account", "id": eid, "deleted": true })
+    );
+    assert_eq!(
+        api.get(&format!("/v1/users/{uid}/oauth_access_tokens/oauth_google"))
+            .await
+            .ok(),
+        json!([]),
+        "no account, no token"
+    );
+
+    let pk = s(&user["passkeys"][0]["id"]);
+    api.delete(&format!("/v1/users/{uid}/passkeys/{pk}"))
+        .await
+        .ok();
+    let user = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(user["passkeys"], json!([]));
+    assert_eq!(user["external_accounts"], json!([]));
+    api.delete(&format!("/v1/users/{uid}/passkeys/{pk}"))
+        .await
+        .expect_error(404, "resource_not_found");
+
+    let w = st
+        .users
+        .values()
+        .find(|u| !u.web3_wallets.is_empty())
+        .unwrap();
+    let wid = s(&w.web3_wallets[0]["id"]);
+    let user = api.get(&format!("/v1/users/{}", w.id)).await.ok();
+    assert_eq!(user["primary_web3_wallet_id"], json!(wid));
+    api.delete(&format!("/v1/users/{}/web3_wallets/{wid}", w.id))
+        .await
+        .ok();
+    let user = api.get(&format!("/v1/users/{}", w.id)).await.ok();
+    assert_eq!(user["primary_web3_wallet_id"], Value::Null);
+    assert_eq!(user["web3_wallets"], json!([]));
+
+    let d = st
+        .users
+        .values()
+        .find(|u| !u.trusted_devices.is_empty())
+        .unwrap();
+    let did = s(&d.trusted_devices[0]["id"]);
+    let list = api
+        .get(&format!("/v1/users/{}/trusted_devices", d.id))
+        .await
+        .ok();
+    assert_eq!(list["total_count"], 1);
+    let revoked = api
+        .delete(&format!("/v1/users/{}/trusted_devices/{did}", d.id))
+        .await
+        .ok();
+    assert_eq!(revoked["status"], "revoked");
+    assert!(revoked["revoked_at"].is_i64());
+    assert_eq!(
+        api.get(&format!("/v1/users/{}/trusted_devices", d.id))
+            .await
+            .ok(),
+        json!({ "data": [], "total_count": 0 })
+    );
+    api.get("/v1/users/user_missing/trusted_devices")
+        .await
+        .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn beta_instance_settings_domain_changes_and_the_interstitial() {
+    let api = Api::demo().await;
+    let s1 = api
+        .patch(
+            "/v1/beta_features/instance_settings",
+            json!({ "restricted_to_allowlist": true, "from_email_address": "support" }),
+        )
+        .await
+        .ok();
+    assert_eq!(s1["object"], "instance_settings");
+    assert_eq!(
+        (
+            s1["restricted_to_allowlist"].clone(),
+            s1["from_email_address"].clone()
+        ),
+        (json!(true), json!("support"))
+    );
+    let s2 = api
+        .patch(
+            "/v1/beta_features/instance_settings",
+            json!({ "progressive_sign_up": true }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        s2["from_email_address"], "support",
+        "a PATCH keeps the rest"
+    );
+    assert_eq!(s2["progressive_sign_up"], true);
+
+    api.post(
+        "/v1/instance/change_domain",
+        json!({ "home_url": "https://www.Acme.dev/app" }),
+    )
+    .await
+    .ok_with(202);
+    let domains = api.get("/v1/domains").await.ok();
+    let primary = domains["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["is_satellite"] == false)
+        .unwrap();
+    assert_eq!(primary["name"], "acme.dev");
+    assert_eq!(primary["frontend_api_url"], "https://clerk.acme.dev");
+    api.put("/v1/beta_features/domain", json!({}))
+        .await
+        .expect_error(422, "form_param_missing");
+
+    // The interstitial is public HTML that loads clerk.js from the Frontend API.
+    let client = common::http_client();
+    let pk = format!(
+        "pk_test_{}",
+        data_encoding::BASE64.encode(b"clerk.acme.dev$")
+    );
+    let r = client
+        .get(format!(
+            "{}/v1/public/interstitial?publishable_key={pk}&sign_in_url=%22%3E%3Cscript%3E",
+            api.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(r#"data-clerk-frontend-api="clerk.acme.dev""#),
+        "{html}"
+    );
+    assert!(
+        html.contains("https://clerk.acme.dev/npm/@clerk/clerk-js"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&quot;&gt;&lt;script&gt;"),
+        "query values are escaped: {html}"
+    );
+    common::Spec::get().validate_empty("GET", "/v1/public/interstitial", 200);
+    let r = client
+        .get(format!("{}/v1/public/interstitial", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "form_param_missing");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn uploaded_images_set_and_clear_image_urls() {
+    let api = Api::empty().await;
+    let uid = api.user("Ima", "Ge").await;
+    let before = api.get(&format!("/v1/users/{uid}")).await.ok();
+    assert_eq!(before["has_image"], false);
+    let u = api
+        .upload(
+            "POST",
+            &format!("/v1/users/{uid}/profile_image"),
+            Some(("image/gif", b"GIF89a")),
+            &[],
+        )
+        .await
+        .ok();
+    assert_eq!(u["has_image"], true);
+    let url = s(&u["image_url"]);
+    let encoded = url.strip_prefix("https://img.clerk.com/").unwrap();
+    let src: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(encoded.as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(s(&src["src"]).starts_with("https://images.clerk.dev/uploaded/img_"));
+    assert_eq!(
+        api.get(&format!("/v1/users/{uid}")).await.ok()["image_url"],
+        json!(url)
+    );
+    let cleared = api
+        .delete(&format!("/v1/users/{uid}/profile_image"))
+        .await
+        .ok();
+    assert_eq!(cleared["has_image"], false);
+    assert_eq!(cleared["image_url"], before["image_url"]);
+
+    let org = api.org("Logo Co", "logo-co", None).await;
+    let o = api
+        .upload(
+            "PUT",
+            "/v1/organizations/logo-co/logo",
+            Some(("image/png", b"png")),
+            &[("uploader_user_id", &uid)],
+        )
+        .await
+        .ok();
+    assert_eq!(o["has_image"], true);
+    assert_eq!(
+        api.get(&format!("/v1/organizations/{org}")).await.ok()["image_url"],
+        o["image_url"]
+    );
+    api.upload(
+        "PUT",
+        "/v1/organizations/logo-co/logo",
+        Some(("image/png", b"png")),
+        &[("uploader_user_id", "user_missing")],
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+    api.upload(
+        "PUT",
+        "/v1/organizations/logo-co/logo",
+        Some(("image/png", b"png")),
+        &[("bogus", "1")],
+    )
+    .await
+    .expect_error(422, "form_param_unknown");
+    let o = api
+        .delete(&format!("/v1/organizations/{org}/logo"))
+        .await
+        .ok();
+    assert_eq!(o["has_image"], false);
+    // A JSON body is not an upload.
+    api.post(
+        &format!("/v1/users/{uid}/profile_image"),
+        json!({"file": "x"}),
+    )
+    .await
+    .expect_error(400, "request_body_invalid");
+    api.emulator.shutdown().await;
+}

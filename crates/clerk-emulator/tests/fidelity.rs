@@ -27,6 +27,20 @@ const IMPLEMENTED: &[&str] = &[
     "DELETE /users/{user_id}/totp",
     "DELETE /users/{user_id}/backup_code",
     "POST /users/{user_id}/remove_password",
+    "POST /users/{user_id}/verify_password",
+    "POST /users/{user_id}/verify_totp",
+    "POST /users/{user_id}/password/set_compromised",
+    "POST /users/{user_id}/password/unset_compromised",
+    "POST /users/{user_id}/profile_image",
+    "DELETE /users/{user_id}/profile_image",
+    "PUT /organizations/{organization_id}/logo",
+    "DELETE /organizations/{organization_id}/logo",
+    "DELETE /users/{user_id}/passkeys/{passkey_identification_id}",
+    "DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
+    "DELETE /users/{user_id}/external_accounts/{external_account_id}",
+    "GET /users/{user_id}/trusted_devices",
+    "DELETE /users/{user_id}/trusted_devices/{trusted_device_id}",
+    "GET /users/{user_id}/oauth_access_tokens/{provider}",
     "GET /users/{user_id}/organization_memberships",
     "GET /users/{user_id}/organization_invitations",
     "GET /organizations",
@@ -65,6 +79,12 @@ const IMPLEMENTED: &[&str] = &[
     "GET /phone_numbers/{phone_number_id}",
     "PATCH /phone_numbers/{phone_number_id}",
     "DELETE /phone_numbers/{phone_number_id}",
+    "POST /email_addresses/{email_address_id}/prepare_verification",
+    "POST /email_addresses/{email_address_id}/attempt_verification",
+    "PUT /users/{user_id}/email_address",
+    "POST /phone_numbers/{phone_number_id}/prepare_verification",
+    "POST /phone_numbers/{phone_number_id}/attempt_verification",
+    "PUT /users/{user_id}/phone_number",
 ];
 
 fn id(v: &Value) -> String {
@@ -249,6 +269,37 @@ async fn every_endpoint_matches_the_spec() {
     api.post_empty(&format!("/v1/users/{dora_id}/remove_password"))
         .await
         .ok();
+    // Passwords and second factors (alice's password was changed to another-good-one above).
+    let verify = format!("/v1/users/{alice_id}/verify_password");
+    api.post(&verify, json!({ "password": "another-good-one" }))
+        .await
+        .ok();
+    api.post(&verify, json!({ "password": "wrong-password" }))
+        .await
+        .expect_error(422, "form_password_incorrect");
+    api.post(
+        &format!("/v1/users/{dora_id}/verify_password"),
+        json!({ "password": "x" }),
+    )
+    .await
+    .expect_error(400, "password_not_set");
+    let totp = format!("/v1/users/{alice_id}/verify_totp");
+    api.post(&totp, json!({ "code": clerk_emulator::TOTP_CODE }))
+        .await
+        .ok();
+    api.post(&totp, json!({ "code": "abc123" })).await.ok();
+    api.post(&totp, json!({ "code": "abc123" }))
+        .await
+        .expect_error(422, "form_code_incorrect");
+    api.post(
+        &format!("/v1/users/{alice_id}/password/set_compromised"),
+        json!({ "revoke_all_sessions": false }),
+    )
+    .await
+    .ok();
+    api.post_empty(&format!("/v1/users/{alice_id}/password/unset_compromised"))
+        .await
+        .ok();
 
     // ---- email addresses and phone numbers --------------------------------
     let email = api
@@ -290,6 +341,56 @@ async fn every_endpoint_matches_the_spec() {
     api.delete(&format!("/v1/phone_numbers/{phone_id}"))
         .await
         .ok();
+    // Verifications (the emulator's code is 424242) and replacing the only address / number.
+    let carol_email = api
+        .put(
+            &format!("/v1/users/{carol_id}/email_address"),
+            json!({ "email_address": "carol.new@example.com", "identification_status": "unverified", "notify_primary_email_address_changed": false }),
+        )
+        .await
+        .ok();
+    let carol_phone = api
+        .put(
+            &format!("/v1/users/{carol_id}/phone_number"),
+            json!({ "phone_number": "+15550003333", "identification_status": "reserved" }),
+        )
+        .await
+        .ok();
+    for (kind, idn) in [
+        ("email_addresses", id(&carol_email)),
+        ("phone_numbers", id(&carol_phone)),
+    ] {
+        let v = api
+            .post_empty(&format!("/v1/{kind}/{idn}/prepare_verification"))
+            .await
+            .ok();
+        let attempt = format!("/v1/{kind}/{idn}/attempt_verification");
+        api.post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "000000" }),
+        )
+        .await
+        .ok();
+        api.post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .ok();
+        api.post(
+            &attempt,
+            json!({ "verification_id": v["id"], "code": "424242" }),
+        )
+        .await
+        .expect_error(400, "verification_already_verified");
+        api.post(
+            &attempt,
+            json!({ "verification_id": "ver_missing", "code": "424242" }),
+        )
+        .await
+        .expect_error(404, "resource_not_found");
+    }
+    api.get(&format!("/v1/users/{carol_id}")).await.ok();
 
     // ---- organizations -----------------------------------------------------
     let acme = api
@@ -590,6 +691,84 @@ async fn every_endpoint_matches_the_spec() {
     assert_eq!(status, 400);
     Spec::get().validate("POST", "/v1/users", 400, &body);
 
+    // Image uploads (multipart/form-data).
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n-not-really-an-image";
+    let pic = format!("/v1/users/{bob_id}/profile_image");
+    api.upload("POST", &pic, Some(("image/png", PNG)), &[])
+        .await
+        .ok();
+    api.upload("POST", &pic, Some(("text/plain", b"hi")), &[])
+        .await
+        .expect_error(400, "unsupported_content_type");
+    api.upload("POST", &pic, None, &[])
+        .await
+        .expect_error(400, "form_param_missing");
+    api.delete(&pic).await.ok();
+    let logo = format!("/v1/organizations/{acme_id}/logo");
+    api.upload(
+        "PUT",
+        &logo,
+        Some(("image/webp", PNG)),
+        &[("uploader_user_id", &bob_id)],
+    )
+    .await
+    .ok();
+    api.delete(&logo).await.ok();
+    api.upload(
+        "PUT",
+        "/v1/organizations/org_missing/logo",
+        Some(("image/png", PNG)),
+        &[],
+    )
+    .await
+    .expect_error(404, "resource_not_found");
+
+    // Passkeys, Web3 wallets, external accounts and trusted devices come with the demo seed.
+    let demo = Api::demo().await;
+    let st = demo.emulator.snapshot();
+    let with = |pick: fn(&clerk_emulator::state::User) -> &Vec<Value>| {
+        let u = st.users.values().find(|u| !pick(u).is_empty()).unwrap();
+        (u.id.clone(), pick(u)[0]["id"].as_str().unwrap().to_string())
+    };
+    let (u, pk) = with(|u| &u.passkeys);
+    demo.delete(&format!("/v1/users/{u}/passkeys/{pk}"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/passkeys/{pk}"))
+        .await
+        .expect_error(404, "resource_not_found");
+    let (u, w) = with(|u| &u.web3_wallets);
+    demo.get(&format!("/v1/users/{u}")).await.ok();
+    demo.delete(&format!("/v1/users/{u}/web3_wallets/{w}"))
+        .await
+        .ok();
+    let (u, ea) = with(|u| &u.external_accounts);
+    demo.get(&format!("/v1/users/{u}/oauth_access_tokens/oauth_google"))
+        .await
+        .ok();
+    demo.get(&format!(
+        "/v1/users/{u}/oauth_access_tokens/oauth_google?paginated=true&limit=5"
+    ))
+    .await
+    .ok();
+    demo.get(&format!("/v1/users/{u}/oauth_access_tokens/oauth_github"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/external_accounts/{ea}"))
+        .await
+        .ok();
+    let (u, td) = with(|u| &u.trusted_devices);
+    demo.get(&format!("/v1/users/{u}/trusted_devices"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/trusted_devices/{td}"))
+        .await
+        .ok();
+    demo.delete(&format!("/v1/users/{u}/trusted_devices/{td}"))
+        .await
+        .expect_error(404, "resource_not_found");
+    demo.emulator.shutdown().await;
+
     // Every implemented operation was answered 200 at least once.
     let seen = Spec::get().seen.lock().unwrap().clone();
     let missing: Vec<&&str> = IMPLEMENTED
@@ -842,6 +1021,7 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "PATCH /oauth_applications/{oauth_application_id}",
     "DELETE /oauth_applications/{oauth_application_id}",
     "POST /oauth_applications/{oauth_application_id}/rotate_secret",
+    "PUT /oauth_applications/{oauth_application_id}/logo",
     "POST /oauth_applications/{oauth_application_id}/revoke_token",
     "GET /domains",
     "POST /domains",
@@ -959,6 +1139,15 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "POST /billing/subscription_items/{subscription_item_id}/discounts",
     "DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
     "GET /billing/statements",
+    "PATCH /beta_features/instance_settings",
+    "POST /instance/change_domain",
+    "PUT /beta_features/domain",
+    "GET /users/{user_id}/billing/subscription",
+    "GET /users/{user_id}/billing/credits",
+    "POST /users/{user_id}/billing/credits",
+    "GET /organizations/{organization_id}/billing/subscription",
+    "GET /organizations/{organization_id}/billing/credits",
+    "POST /organizations/{organization_id}/billing/credits",
     "GET /billing/statements/{statementID}",
     "GET /billing/statements/{statementID}/payment_attempts",
     "POST /agents/tasks",
@@ -967,6 +1156,7 @@ const STORE_IMPLEMENTED: &[&str] = &[
     "POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
     "POST /sessions/{session_id}/tokens",
     "POST /sessions/{session_id}/tokens/{template_name}",
+    "POST /sessions/{session_id}/refresh",
     "GET /sign_ups/{id}",
     "PATCH /sign_ups/{id}",
     "GET /clients",
@@ -1040,6 +1230,16 @@ async fn every_store_endpoint_matches_the_spec() {
     api.post_empty(&format!("/v1/oauth_applications/{app_id}/rotate_secret"))
         .await
         .ok();
+    let with_logo = api
+        .upload(
+            "PUT",
+            &format!("/v1/oauth_applications/{app_id}/logo"),
+            Some(("image/jpeg", b"\xff\xd8\xff-jpeg")),
+            &[],
+        )
+        .await
+        .ok();
+    assert!(sid(&with_logo, "client_image_url").starts_with("https://img.clerk.com/"));
     api.post(
         &format!("/v1/oauth_applications/{app_id}/revoke_token"),
         json!({"token": "oat_unknown"}),
@@ -1479,6 +1679,43 @@ async fn every_store_endpoint_matches_the_spec() {
     let item = &items["data"][0];
     let item_id = sid(item, "id");
     let price_id = sid(item, "price_id");
+    // Payer billing: the seeded paid subscriber, a user on the default plan, an organization.
+    let subscriber = sid(&item["payer"], "user_id");
+    for uid in [&subscriber, &other_user] {
+        api.get(&format!("/v1/users/{uid}/billing/subscription"))
+            .await
+            .ok();
+        api.get(&format!("/v1/users/{uid}/billing/credits"))
+            .await
+            .ok();
+        api.post(
+            &format!("/v1/users/{uid}/billing/credits"),
+            json!({"amount": 500, "action": "increase", "idempotency_key": "k1", "note": "welcome"}),
+        )
+        .await
+        .ok();
+    }
+    api.get(&format!("/v1/organizations/{org_id}/billing/subscription"))
+        .await
+        .ok();
+    api.post(
+        &format!("/v1/organizations/{org_id}/billing/credits"),
+        json!({"amount": 250, "action": "increase", "idempotency_key": "k1", "currency": "USD"}),
+    )
+    .await
+    .ok();
+    api.get(&format!("/v1/organizations/{org_id}/billing/credits"))
+        .await
+        .ok();
+    api.post(
+        &format!("/v1/organizations/{org_id}/billing/credits"),
+        json!({"amount": 1000, "action": "decrease", "idempotency_key": "k2"}),
+    )
+    .await
+    .expect_error(422, "insufficient_credit_balance");
+    api.get("/v1/users/user_missing/billing/credits")
+        .await
+        .expect_error(404, "resource_not_found");
     api.post(
         &format!("/v1/billing/subscription_items/{item_id}/extend_free_trial"),
         json!({"extend_to": "2099-01-01T00:00:00Z"}),
@@ -1542,9 +1779,31 @@ async fn every_store_endpoint_matches_the_spec() {
     // Session tokens
     let sessions = api.get("/v1/sessions?status=active&limit=1").await.ok();
     let sess = sid(&sessions[0], "id");
-    api.post_empty(&format!("/v1/sessions/{sess}/tokens"))
+    let token = api
+        .post_empty(&format!("/v1/sessions/{sess}/tokens"))
         .await
         .ok();
+    let refresh = format!("/v1/sessions/{sess}/refresh");
+    for format in ["token", "cookie"] {
+        api.post(
+            &refresh,
+            json!({"expired_token": token["jwt"], "refresh_token": "rt", "request_origin": "http://localhost:3000", "format": format}),
+        )
+        .await
+        .ok();
+    }
+    api.post(
+        &refresh,
+        json!({"expired_token": "not.a.jwt", "refresh_token": "rt", "request_origin": "http://localhost:3000"}),
+    )
+    .await
+    .expect_error(401, "authentication_invalid");
+    api.post(
+        &refresh,
+        json!({"refresh_token": "rt", "request_origin": "x"}),
+    )
+    .await
+    .expect_error(400, "form_param_missing");
     api.post(
         "/v1/jwt_templates",
         json!({"name": "fidelity", "claims": {"email": "{{user.primary_email_address}}"}}),
@@ -1623,6 +1882,35 @@ async fn every_store_endpoint_matches_the_spec() {
         .await
         .ok();
     api.get("/v1/jwks").await.ok();
+
+    // Beta features, the instance's domain
+    api.patch(
+        "/v1/beta_features/instance_settings",
+        json!({"restricted_to_allowlist": true, "from_email_address": "hello", "progressive_sign_up": false, "test_mode": true}),
+    )
+    .await
+    .ok();
+    api.patch(
+        "/v1/beta_features/instance_settings",
+        json!({"from_email_address": "hello@example.com"}),
+    )
+    .await
+    .expect_error(422, "form_param_format_invalid");
+    api.post(
+        "/v1/instance/change_domain",
+        json!({"home_url": "https://www.acme.dev"}),
+    )
+    .await
+    .ok_with(202);
+    api.put(
+        "/v1/beta_features/domain",
+        json!({"home_url": "https://acme.io/", "is_secondary": false}),
+    )
+    .await
+    .ok_with(202);
+    api.put("/v1/beta_features/domain", json!({"home_url": "not a url"}))
+        .await
+        .expect_error(422, "form_param_format_invalid");
 
     // Error bodies of the store are Clerk's too.
     api.get("/v1/jwt_templates/jtmpl_missing")

@@ -27,7 +27,8 @@ PREFIXES = (
     "/scim_directories", "/waitlist_entries", "/webhooks", "/instance", "/billing", "/agents",
     "/admin_portal_link_tokens", "/sign_ups", "/clients", "/proxy_checks", "/saml_connections",
     "/organizations/{organization_id}/domains", "/api_keys", "/m2m_tokens",
-    "/sessions/{session_id}/tokens",
+    "/sessions/{session_id}/tokens", "/sessions/{session_id}/refresh", "/users/{user_id}/billing",
+    "/organizations/{organization_id}/billing", "/beta_features",
 )
 
 spec = yaml.safe_load(open(SPEC))

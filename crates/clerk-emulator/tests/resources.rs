@@ -933,7 +933,10 @@ async fn billing_writes_over_the_seeded_data() {
     let item = &items["data"][0];
     let item_id = s(&item["id"]);
     let plans = api.get("/v1/billing/plans").await.ok();
-    assert_eq!(plans["total_count"], 2);
+    assert_eq!(
+        plans["total_count"], 3,
+        "two user plans and a default organization plan"
+    );
     let plan = s(&plans["data"][0]["id"]);
     api.post(
         "/v1/billing/prices",
@@ -982,6 +985,144 @@ async fn billing_writes_over_the_seeded_data() {
     api.get("/v1/billing/statements/cstmt_missing")
         .await
         .expect_error(404, "resource_not_found");
+    api.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn payer_credits_and_subscriptions_are_stateful() {
+    let api = Api::demo().await;
+    let items = api.get("/v1/billing/subscription_items").await.ok();
+    let subscriber = s(&items["data"][0]["payer"]["user_id"]);
+    let payer_id = s(&items["data"][0]["payer_id"]);
+    let sub = api
+        .get(&format!("/v1/users/{subscriber}/billing/subscription"))
+        .await
+        .ok();
+    assert_eq!(sub["payer_id"], json!(payer_id));
+    assert_eq!(sub["status"], "active");
+    assert_eq!(sub["subscription_items"][0]["id"], items["data"][0]["id"]);
+    assert_eq!(sub["next_payment"]["amount"]["amount"], 2000);
+    assert_eq!(sub["eligible_for_free_trial"], false);
+    assert_eq!(
+        api.get(&format!("/v1/users/{subscriber}/billing/subscription"))
+            .await
+            .ok()["id"],
+        sub["id"],
+        "one subscription per payer"
+    );
+
+    // A user without items is put on the default free plan, which the item list then shows.
+    let free_user = api.user("Fay", "Free").await;
+    let sub = api
+        .get(&format!("/v1/users/{free_user}/billing/subscription"))
+        .await
+        .ok();
+    let free_plan = api.get("/v1/billing/plans?payer_type=user").await.ok()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["is_default"] == true)
+        .cloned()
+        .unwrap();
+    assert_eq!(sub["subscription_items"][0]["plan_id"], free_plan["id"]);
+    assert!(
+        sub.get("next_payment").is_none(),
+        "a free plan has no next payment"
+    );
+    assert_eq!(
+        api.get("/v1/billing/subscription_items").await.ok()["total_count"],
+        2
+    );
+
+    // Credits: a ledger with a balance; idempotent; no decrease below zero.
+    let path = format!("/v1/users/{free_user}/billing/credits");
+    assert_eq!(
+        api.get(&path).await.ok()["balance"],
+        Value::Null,
+        "never had credits"
+    );
+    let grant = api
+        .post(
+            &path,
+            json!({"amount": 1250, "action": "increase", "idempotency_key": "a"}),
+        )
+        .await
+        .ok();
+    assert_eq!(grant["object"], "commerce_credit_ledger");
+    assert_eq!(grant["amount"]["amount_formatted"], "12.50");
+    assert_eq!(grant["payer_id"], sub["payer_id"]);
+    let again = api
+        .post(
+            &path,
+            json!({"amount": 1250, "action": "increase", "idempotency_key": "a"}),
+        )
+        .await
+        .ok();
+    assert_eq!(again, grant, "a retry answers the original entry");
+    api.post(
+        &path,
+        json!({"amount": 99, "action": "increase", "idempotency_key": "a"}),
+    )
+    .await
+    .expect_error(409, "idempotency_key_conflict");
+    let debit = api
+        .post(
+            &path,
+            json!({"amount": 1000, "action": "decrease", "idempotency_key": "b", "note": "refund"}),
+        )
+        .await
+        .ok();
+    assert_eq!(debit["amount"]["amount"], -1000);
+    assert_eq!(debit["amount"]["amount_formatted"], "-10.00");
+    assert_eq!(debit["note"], "refund");
+    api.post(
+        &path,
+        json!({"amount": 251, "action": "decrease", "idempotency_key": "c"}),
+    )
+    .await
+    .expect_error(422, "insufficient_credit_balance");
+    let balance = api.get(&path).await.ok();
+    assert_eq!(balance["balance"]["amount"], 250);
+    assert_eq!(balance["balance"]["amount_formatted"], "2.50");
+    for bad in [
+        json!({"amount": 0, "action": "increase", "idempotency_key": "d"}),
+        json!({"amount": 5, "action": "double", "idempotency_key": "d"}),
+        json!({"amount": 5, "action": "increase", "idempotency_key": "d", "currency": "EUR"}),
+    ] {
+        api.post(&path, bad)
+            .await
+            .expect_error(422, "form_param_value_invalid");
+    }
+    api.post(&path, json!({"amount": 5, "action": "increase"}))
+        .await
+        .expect_error(422, "form_param_missing");
+
+    // Organizations: their own payer and balance, by id or slug; unknown ones are 404.
+    let org = api.org("Billed", "billed", None).await;
+    api.post(
+        "/v1/organizations/billed/billing/credits",
+        json!({"amount": 100, "action": "increase", "idempotency_key": "a"}),
+    )
+    .await
+    .ok();
+    let org_balance = api
+        .get(&format!("/v1/organizations/{org}/billing/credits"))
+        .await
+        .ok();
+    assert_eq!(org_balance["balance"]["amount"], 100);
+    let org_sub = api
+        .get(&format!("/v1/organizations/{org}/billing/subscription"))
+        .await
+        .ok();
+    assert_ne!(org_sub["payer_id"], sub["payer_id"]);
+    assert_eq!(org_sub["status"], "active");
+    for p in [
+        "/v1/organizations/org_missing/billing/credits",
+        "/v1/organizations/org_missing/billing/subscription",
+        "/v1/users/user_missing/billing/subscription",
+    ] {
+        api.get(p).await.expect_error(404, "resource_not_found");
+    }
     api.emulator.shutdown().await;
 }
 

@@ -289,3 +289,260 @@ pub fn delete_phone(st: &mut State, cx: &Ctx, id: &str) -> Res {
     u.updated_at = cx.now;
     Ok(render::deleted("phone_number", id))
 }
+
+// ---- Verifications ---------------------------------------------------------------------------
+
+use crate::VERIFICATION_CODE;
+/// Wrong codes a verification takes before it fails.
+const MAX_ATTEMPTS: i64 = 3;
+/// A prepared code's lifetime.
+const CODE_TTL_MS: i64 = 10 * 60 * 1000;
+/// Verifications live in the generic records, by this collection.
+const VERIFICATIONS: &str = "identification_verifications";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Email,
+    Phone,
+}
+
+fn owner_of(st: &State, kind: Kind, id: &str) -> Result<String, ClerkError> {
+    match kind {
+        Kind::Email => owner_of_email(st, id),
+        Kind::Phone => owner_of_phone(st, id),
+    }
+}
+
+fn verification_body(v: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::json!({
+        "object": "verification_otp",
+        "id": v["id"],
+        "status": v["status"],
+        "strategy": v["strategy"],
+        "attempts": v["attempts"],
+        "expire_at": v["expire_at"],
+    });
+    if v["strategy"] == "phone_code" {
+        out["channel"] = serde_json::json!("sms");
+    }
+    out
+}
+
+fn prepare(st: &mut State, cx: &Ctx, kind: Kind, id: &str) -> Res {
+    owner_of(st, kind, id)?;
+    Fields::parse(cx.body, &[])?;
+    let vid = st.new_id("ver");
+    let strategy = match kind {
+        Kind::Email => "email_code",
+        Kind::Phone => "phone_code",
+    };
+    let v = serde_json::json!({
+        "id": vid,
+        "identification_id": id,
+        "status": "unverified",
+        "strategy": strategy,
+        "attempts": 0,
+        "expire_at": cx.now + CODE_TTL_MS,
+    });
+    let out = verification_body(&v);
+    st.records
+        .entry(VERIFICATIONS.to_string())
+        .or_default()
+        .push(v);
+    Ok(out)
+}
+
+fn attempt(st: &mut State, cx: &Ctx, kind: Kind, id: &str) -> Res {
+    let uid = owner_of(st, kind, id)?;
+    let f = Fields::parse_required(cx.body, &["verification_id", "code"])?;
+    let vid = f.str_req("verification_id")?;
+    let code = f.str_req("code")?;
+    let v = st
+        .records
+        .get_mut(VERIFICATIONS)
+        .and_then(|vs| {
+            vs.iter_mut()
+                .find(|v| v["id"] == vid.as_str() && v["identification_id"] == id)
+        })
+        .ok_or_else(|| {
+            ClerkError::not_found(format!("No verification was found with id {vid}"))
+                .param("verification_id")
+        })?;
+    match v["status"].as_str() {
+        Some("verified") => {
+            return Err(ClerkError::new(
+                400,
+                "verification_already_verified",
+                "already verified",
+                "This verification has already been verified.",
+            ));
+        }
+        Some("failed") | Some("expired") => return Ok(verification_body(v)),
+        _ => {}
+    }
+    if v["expire_at"].as_i64().is_some_and(|t| t < cx.now) {
+        v["status"] = serde_json::json!("expired");
+        return Ok(verification_body(v));
+    }
+    let attempts = v["attempts"].as_i64().unwrap_or(0) + 1;
+    v["attempts"] = serde_json::json!(attempts);
+    let correct = code == VERIFICATION_CODE;
+    v["status"] = serde_json::json!(if correct {
+        "verified"
+    } else if attempts >= MAX_ATTEMPTS {
+        "failed"
+    } else {
+        "unverified"
+    });
+    let out = verification_body(v);
+    if correct {
+        let u = st.users.get_mut(&uid).expect("user");
+        match kind {
+            Kind::Email => {
+                let e = u.email_addresses.iter_mut().find(|e| e.id == id);
+                if let Some(e) = e.filter(|e| !e.verified) {
+                    e.verified = true;
+                    e.reserved = false;
+                    e.updated_at = cx.now;
+                    u.updated_at = cx.now;
+                }
+            }
+            Kind::Phone => {
+                let p = u.phone_numbers.iter_mut().find(|p| p.id == id);
+                if let Some(p) = p.filter(|p| !p.verified) {
+                    p.verified = true;
+                    p.reserved = false;
+                    p.updated_at = cx.now;
+                    u.updated_at = cx.now;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `POST /email_addresses/{id}/prepare_verification`
+pub fn prepare_email(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    prepare(st, cx, Kind::Email, id)
+}
+
+/// `POST /email_addresses/{id}/attempt_verification`
+pub fn attempt_email(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    attempt(st, cx, Kind::Email, id)
+}
+
+/// `POST /phone_numbers/{id}/prepare_verification`
+pub fn prepare_phone(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    prepare(st, cx, Kind::Phone, id)
+}
+
+/// `POST /phone_numbers/{id}/attempt_verification`
+pub fn attempt_phone(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    attempt(st, cx, Kind::Phone, id)
+}
+
+/// `(verified, reserved)` for an `identification_status`.
+fn identification_status(f: &Fields) -> Result<(bool, bool), ClerkError> {
+    match f.str_opt("identification_status")?.as_deref() {
+        None | Some("verified") => Ok((true, false)),
+        Some("reserved") => Ok((false, true)),
+        Some("unverified") => Ok((false, false)),
+        Some(other) => Err(ClerkError::invalid_value("identification_status", other)),
+    }
+}
+
+/// `PUT /users/{user_id}/email_address`: the user's only, primary email address.
+pub fn replace_email(st: &mut State, cx: &Ctx, user_id: &str) -> Res {
+    find_user(st, user_id)?;
+    let f = Fields::parse_required(
+        cx.body,
+        &[
+            "email_address",
+            "identification_status",
+            "notify_primary_email_address_changed",
+        ],
+    )?;
+    let email = f.str_req("email_address")?.to_lowercase();
+    let (verified, reserved) = identification_status(&f)?;
+    f.bool_opt("notify_primary_email_address_changed")?;
+    check_email("email_address", &email)?;
+    if st.user_by_email(&email).is_some_and(|u| u.id != user_id) {
+        return Err(ClerkError::identifier_exists(
+            "email_address",
+            "email address",
+        ));
+    }
+    let u = &st.users[user_id];
+    let kept = u
+        .email_addresses
+        .iter()
+        .find(|e| e.email_address == email)
+        .map(|e| (e.id.clone(), e.created_at));
+    let (id, created_at) = match kept {
+        Some(k) => k,
+        None => (st.new_id("idn"), cx.now),
+    };
+    let e = EmailAddress {
+        id: id.clone(),
+        email_address: email,
+        verified,
+        reserved,
+        created_at,
+        updated_at: cx.now,
+    };
+    let out = render::email_address(&e);
+    let u = st.users.get_mut(user_id).expect("user");
+    u.email_addresses = vec![e];
+    u.primary_email_address_id = Some(id);
+    u.updated_at = cx.now;
+    Ok(out)
+}
+
+/// `PUT /users/{user_id}/phone_number`: the user's only, primary phone number.
+pub fn replace_phone(st: &mut State, cx: &Ctx, user_id: &str) -> Res {
+    find_user(st, user_id)?;
+    let f = Fields::parse_required(cx.body, &["phone_number", "identification_status"])?;
+    let phone = f.str_req("phone_number")?;
+    let (verified, reserved) = identification_status(&f)?;
+    if !valid_phone(&phone) {
+        return Err(ClerkError::format_invalid(
+            "phone_number",
+            "phone_number must be a valid phone number according to E.164 international standard.",
+        ));
+    }
+    let taken = st
+        .users
+        .values()
+        .any(|u| u.id != user_id && u.phone_numbers.iter().any(|p| p.phone_number == phone));
+    if taken {
+        return Err(ClerkError::identifier_exists(
+            "phone_number",
+            "phone number",
+        ));
+    }
+    let kept = st.users[user_id]
+        .phone_numbers
+        .iter()
+        .find(|p| p.phone_number == phone)
+        .map(|p| (p.id.clone(), p.created_at));
+    let (id, created_at) = match kept {
+        Some(k) => k,
+        None => (st.new_id("idn"), cx.now),
+    };
+    let p = PhoneNumber {
+        id: id.clone(),
+        phone_number: phone,
+        verified,
+        reserved,
+        reserved_for_second_factor: false,
+        default_second_factor: false,
+        created_at,
+        updated_at: cx.now,
+    };
+    let out = render::phone_number(&p);
+    let u = st.users.get_mut(user_id).expect("user");
+    u.phone_numbers = vec![p];
+    u.primary_phone_number_id = Some(id);
+    u.updated_at = cx.now;
+    Ok(out)
+}

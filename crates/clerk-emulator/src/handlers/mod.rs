@@ -8,15 +8,19 @@ use crate::error::ClerkError;
 use crate::req::Query;
 use crate::state::{Metadata, State};
 
+mod accounts;
 mod identifications;
 mod invitations;
 mod memberships;
 mod org_invitations;
 mod organizations;
 mod sessions;
+mod uploads;
 mod users;
 
 pub(crate) use sessions::insert as insert_session;
+pub(crate) use uploads::store_image;
+pub(crate) use users::secret_hash;
 
 /// Handler result: a JSON body answered with 200.
 pub type Res = Result<Value, ClerkError>;
@@ -59,7 +63,35 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
             users::disable_mfa(st, cx, id, users::Mfa::BackupCodes)
         }
         ("POST", ["users", id, "remove_password"]) => users::remove_password(st, cx, id),
+        ("POST", ["users", id, "verify_password"]) => users::verify_password(st, cx, id),
+        ("POST", ["users", id, "verify_totp"]) => users::verify_totp(st, cx, id),
+        ("POST", ["users", id, "password", "set_compromised"]) => {
+            users::set_password_compromised(st, cx, id, true)
+        }
+        ("POST", ["users", id, "password", "unset_compromised"]) => {
+            users::set_password_compromised(st, cx, id, false)
+        }
         ("PUT", ["users", id, "metadata"]) => users::metadata(st, cx, id, true),
+        ("DELETE", ["users", id, "passkeys", pid]) => {
+            accounts::delete(st, cx, id, accounts::Kind::Passkey, pid)
+        }
+        ("DELETE", ["users", id, "web3_wallets", wid]) => {
+            accounts::delete(st, cx, id, accounts::Kind::Web3Wallet, wid)
+        }
+        ("DELETE", ["users", id, "external_accounts", eid]) => {
+            accounts::delete(st, cx, id, accounts::Kind::ExternalAccount, eid)
+        }
+        ("POST", ["users", id, "profile_image"]) => uploads::set_profile_image(st, cx, id),
+        ("DELETE", ["users", id, "profile_image"]) => uploads::delete_profile_image(st, cx, id),
+        ("PUT", ["organizations", id, "logo"]) => uploads::set_logo(st, cx, id),
+        ("DELETE", ["organizations", id, "logo"]) => uploads::delete_logo(st, cx, id),
+        ("GET", ["users", id, "trusted_devices"]) => accounts::list_trusted_devices(st, id),
+        ("DELETE", ["users", id, "trusted_devices", did]) => {
+            accounts::revoke_trusted_device(st, cx, id, did)
+        }
+        ("GET", ["users", id, "oauth_access_tokens", provider]) => {
+            accounts::oauth_access_tokens(st, cx, id, provider)
+        }
         ("GET", ["users", id, "organization_memberships"]) => mem::list_for_user(st, cx, id),
         ("GET", ["users", id, "organization_invitations"]) => oinv::list_for_user(st, cx, id),
         // Organizations
@@ -104,7 +136,21 @@ pub fn dispatch(st: &mut State, method: &Method, segs: &[&str], cx: &Ctx) -> Opt
         ("GET", ["email_addresses", id]) => identifications::get_email(st, id),
         ("PATCH", ["email_addresses", id]) => identifications::update_email(st, cx, id),
         ("DELETE", ["email_addresses", id]) => identifications::delete_email(st, cx, id),
+        ("POST", ["email_addresses", id, "prepare_verification"]) => {
+            identifications::prepare_email(st, cx, id)
+        }
+        ("POST", ["email_addresses", id, "attempt_verification"]) => {
+            identifications::attempt_email(st, cx, id)
+        }
+        ("PUT", ["users", id, "email_address"]) => identifications::replace_email(st, cx, id),
         ("POST", ["phone_numbers"]) => identifications::create_phone(st, cx),
+        ("POST", ["phone_numbers", id, "prepare_verification"]) => {
+            identifications::prepare_phone(st, cx, id)
+        }
+        ("POST", ["phone_numbers", id, "attempt_verification"]) => {
+            identifications::attempt_phone(st, cx, id)
+        }
+        ("PUT", ["users", id, "phone_number"]) => identifications::replace_phone(st, cx, id),
         ("GET", ["phone_numbers", id]) => identifications::get_phone(st, id),
         ("PATCH", ["phone_numbers", id]) => identifications::update_phone(st, cx, id),
         ("DELETE", ["phone_numbers", id]) => identifications::delete_phone(st, cx, id),

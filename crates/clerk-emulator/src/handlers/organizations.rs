@@ -148,6 +148,7 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         role_set_key,
         created_at,
         updated_at: cx.now,
+        image_url: None,
     };
     st.organizations.insert(id.clone(), org);
     if let Some(uid) = created_by {

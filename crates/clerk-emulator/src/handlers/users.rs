@@ -90,7 +90,7 @@ pub(super) fn find<'a>(st: &'a State, id: &str) -> Result<&'a User, ClerkError> 
         .ok_or_else(|| ClerkError::user_not_found(id))
 }
 
-fn find_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut User, ClerkError> {
+pub(super) fn find_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut User, ClerkError> {
     st.users
         .get_mut(id)
         .ok_or_else(|| ClerkError::user_not_found(id))
@@ -622,9 +622,8 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
     let last_name = f.str_opt("last_name")?;
     let locale = f.str_opt("locale")?;
     let totp = f.str_opt("totp_secret")?.is_some();
-    let backup = f
-        .str_array_opt("backup_codes")?
-        .is_some_and(|c| !c.is_empty());
+    let backup_codes = f.str_array_opt("backup_codes")?.unwrap_or_default();
+    let backup = !backup_codes.is_empty();
     let delete_self = f.bool_opt("delete_self_enabled")?.unwrap_or(true);
     let create_org = f.bool_opt("create_organization_enabled")?.unwrap_or(true);
     let org_limit = f.int_opt("create_organizations_limit")?;
@@ -645,6 +644,8 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
 
     let id = st.new_id("user");
     let seq = st.seq;
+    let password_hash = password.as_deref().map(|p| secret_hash(&id, p));
+    let backup_code_hashes = backup_codes.iter().map(|c| secret_hash(&id, c)).collect();
     let email_addresses: Vec<EmailAddress> = emails
         .iter()
         .zip(&email_verified)
@@ -703,6 +704,14 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         bypass_client_trust: bypass,
         created_at,
         updated_at: now,
+        password_hash,
+        password_compromised: false,
+        backup_code_hashes,
+        passkeys: Vec::new(),
+        web3_wallets: Vec::new(),
+        external_accounts: Vec::new(),
+        trusted_devices: Vec::new(),
+        image_url: None,
     };
     let out = render::user(&user);
     st.users.insert(id, user);
@@ -800,12 +809,15 @@ pub fn update(st: &mut State, cx: &Ctx, id: &str) -> Res {
     if password.is_some() || has_digest {
         u.password_enabled = true;
         u.password_last_updated_at = Some(now);
+        u.password_hash = password.as_deref().map(|p| secret_hash(id, p));
+        u.password_compromised = false;
     }
     if totp.is_some() {
         u.totp_enabled = true;
     }
     if let Some(codes) = backup {
         u.backup_code_enabled = !codes.is_empty();
+        u.backup_code_hashes = codes.iter().map(|c| secret_hash(id, c)).collect();
     }
     if (u.totp_enabled || u.backup_code_enabled) && u.mfa_enabled_at.is_none() {
         u.mfa_enabled_at = Some(now);
@@ -944,13 +956,17 @@ pub fn disable_mfa(st: &mut State, cx: &Ctx, id: &str, what: Mfa) -> Res {
         Mfa::All => {
             u.totp_enabled = false;
             u.backup_code_enabled = false;
+            u.backup_code_hashes.clear();
             for p in &mut u.phone_numbers {
                 p.reserved_for_second_factor = false;
                 p.default_second_factor = false;
             }
         }
         Mfa::Totp => u.totp_enabled = false,
-        Mfa::BackupCodes => u.backup_code_enabled = false,
+        Mfa::BackupCodes => {
+            u.backup_code_enabled = false;
+            u.backup_code_hashes.clear();
+        }
     }
     let still = u.totp_enabled
         || u.backup_code_enabled
@@ -970,7 +986,110 @@ pub fn remove_password(st: &mut State, cx: &Ctx, id: &str) -> Res {
     if u.password_enabled {
         u.password_enabled = false;
         u.password_last_updated_at = None;
+        u.password_hash = None;
+        u.password_compromised = false;
         u.updated_at = cx.now;
     }
     Ok(render::user(u))
+}
+
+/// Salted SHA-256 of a user's password or backup code, as the state stores it.
+pub fn secret_hash(user_id: &str, secret: &str) -> String {
+    crate::oauth::sha256_hex(&format!("{user_id}:{secret}"))
+}
+
+use crate::TOTP_CODE;
+
+fn password_not_set() -> ClerkError {
+    ClerkError::new(
+        400,
+        "password_not_set",
+        "no password set",
+        "This user does not have a password set.",
+    )
+}
+
+/// `POST /users/{id}/verify_password`
+pub fn verify_password(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    let f = Fields::parse_required(cx.body, &["password"])?;
+    let password = f.str_req("password")?;
+    let u = find(st, id)?;
+    if !u.password_enabled {
+        return Err(password_not_set());
+    }
+    if u.password_hash.as_deref() != Some(secret_hash(id, &password).as_str()) {
+        return Err(ClerkError::new(
+            422,
+            "form_password_incorrect",
+            "Password is incorrect. Try again, or use another method.",
+            "Password is incorrect. Try again, or use another method.",
+        )
+        .param("password"));
+    }
+    Ok(json!({ "verified": true }))
+}
+
+/// `POST /users/{id}/verify_totp`: the emulator's TOTP code, or an unused backup code (which
+/// it consumes).
+pub fn verify_totp(st: &mut State, cx: &Ctx, id: &str) -> Res {
+    let f = Fields::parse_required(cx.body, &["code"])?;
+    let code = f.str_req("code")?;
+    let u = find_mut(st, id)?;
+    if !u.totp_enabled && !u.backup_code_enabled {
+        return Err(ClerkError::new(
+            400,
+            "totp_not_enabled",
+            "TOTP is not enabled",
+            "This user has neither TOTP nor backup codes enabled.",
+        ));
+    }
+    if u.totp_enabled && code == TOTP_CODE {
+        return Ok(json!({ "verified": true, "code_type": "totp" }));
+    }
+    let hash = secret_hash(id, &code);
+    if u.backup_code_enabled
+        && let Some(i) = u.backup_code_hashes.iter().position(|h| *h == hash)
+    {
+        u.backup_code_hashes.remove(i);
+        u.updated_at = cx.now;
+        return Ok(json!({ "verified": true, "code_type": "backup_code" }));
+    }
+    Err(ClerkError::new(
+        422,
+        "form_code_incorrect",
+        "Incorrect code",
+        "The TOTP or backup code is incorrect.",
+    )
+    .param("code"))
+}
+
+/// `POST /users/{id}/password/set_compromised` and `/unset_compromised`; setting can revoke
+/// the user's active sessions.
+pub fn set_password_compromised(st: &mut State, cx: &Ctx, id: &str, compromised: bool) -> Res {
+    let revoke = if compromised {
+        Fields::parse(cx.body, &["revoke_all_sessions"])?
+            .bool_opt("revoke_all_sessions")?
+            .unwrap_or(false)
+    } else {
+        Fields::parse(cx.body, &[])?;
+        false
+    };
+    let u = find_mut(st, id)?;
+    if !u.password_enabled {
+        return Err(password_not_set());
+    }
+    if u.password_compromised != compromised {
+        u.password_compromised = compromised;
+        u.updated_at = cx.now;
+    }
+    let out = render::user(u);
+    if revoke {
+        for s in st.sessions.values_mut() {
+            if s.user_id == id && s.status == "active" {
+                s.status = "revoked".into();
+                s.updated_at = cx.now;
+            }
+        }
+    }
+    Ok(out)
 }

@@ -334,6 +334,77 @@ pub(crate) fn delete_domain(st: &mut State, call: &Call) -> Result<Value, ClerkE
     Ok(crate::render::deleted("domain", call.param(0)))
 }
 
+/// `POST /instance/change_domain` and `PUT /beta_features/domain`: the primary domain moves to
+/// `home_url`'s host (its Frontend API and Accounts Portal URLs with it); 202, no body.
+pub(crate) fn change_domain(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let body = call.body()?;
+    let home = body
+        .str_opt("home_url")?
+        .ok_or_else(|| ClerkError::missing("home_url"))?;
+    body.bool_opt("is_secondary")?;
+    let host = home
+        .strip_prefix("https://")
+        .or_else(|| home.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""))
+        .unwrap_or("");
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .to_ascii_lowercase();
+    let valid = host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !host.starts_with('.')
+        && !host.ends_with('.');
+    if !valid {
+        return Err(ClerkError::format_invalid(
+            "home_url",
+            "home_url must be a valid URL, like https://www.example.com.",
+        ));
+    }
+    let taken = records(st, &DOMAINS)
+        .iter()
+        .any(|d| d["is_satellite"] == true && d["name"] == host.as_str());
+    if taken {
+        return Err(ClerkError::identifier_exists("home_url", "domain"));
+    }
+    let Some(mut primary) = records(st, &DOMAINS)
+        .iter()
+        .find(|d| d["is_satellite"] != true)
+        .cloned()
+    else {
+        return Err(ClerkError::not_found("The instance has no primary domain."));
+    };
+    primary["name"] = json!(host);
+    primary["frontend_api_url"] = json!(format!("https://clerk.{host}"));
+    primary["accounts_portal_url"] = json!(format!("https://accounts.{host}"));
+    save(st, &DOMAINS, primary);
+    Ok(Value::Null)
+}
+
+fn from_email_address_hook(body: &Fields) -> Result<(), ClerkError> {
+    if let Some(local) = body.str_opt("from_email_address")?
+        && (local.is_empty() || !local.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(ClerkError::format_invalid(
+            "from_email_address",
+            "from_email_address must be the local part of an email address, letters and digits only.",
+        ));
+    }
+    Ok(())
+}
+
+/// `PUT /oauth_applications/{id}/logo` (`multipart/form-data`): sets `client_image_url`.
+pub(crate) fn upload_oauth_logo(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let mut rec = find(st, &OAUTH_APPLICATIONS, call.param(0), None)?.clone();
+    let url = crate::handlers::store_image(st, call.cx.body, true)?;
+    rec["client_image_url"] = json!(url);
+    rec["updated_at"] = json!(call.cx.now);
+    save(st, &OAUTH_APPLICATIONS, rec.clone());
+    Ok(call.render(&rec))
+}
+
 // ---- Allow-list / block-list identifiers -----------------------------------------------------
 
 pub(crate) static ALLOWLIST: Family = Family {
@@ -1791,6 +1862,7 @@ pub(crate) fn default_settings(name: &str) -> Value {
         "communication" => "GET /instance/communication",
         "protect" => "GET /instance/protect",
         "organization_settings" => "GET /instance/organization_settings",
+        "beta_instance_settings" => "PATCH /beta_features/instance_settings",
         _ => "GET /instance/oauth_application_settings",
     };
     let mut v = shape(key).template.clone();
@@ -1798,6 +1870,10 @@ pub(crate) fn default_settings(name: &str) -> Value {
         "instance" => {
             v["id"] = json!(INSTANCE_ID);
             v["hibp"] = json!(true);
+        }
+        "beta_instance_settings" => {
+            v["id"] = json!(INSTANCE_ID);
+            v["from_email_address"] = json!("notifications");
         }
         "organization_settings" => {
             v["enabled"] = json!(true);
@@ -1825,6 +1901,7 @@ pub(crate) fn settings_hook(
     rec: &mut Value,
 ) -> Result<(), ClerkError> {
     match name {
+        "beta_instance_settings" => from_email_address_hook(body)?,
         "organization_settings" => {
             for (param, field) in [
                 ("creator_role_id", "creator_role"),
@@ -1943,10 +2020,12 @@ pub(crate) static PAYMENT_ATTEMPTS: Family = Family {
     filter: None,
 };
 
-fn money(amount: i64) -> Value {
+pub(crate) fn money(amount: i64) -> Value {
+    let sign = if amount < 0 { "-" } else { "" };
+    let abs = amount.unsigned_abs();
     json!({
         "amount": amount,
-        "amount_formatted": format!("{}.{:02}", amount / 100, amount % 100),
+        "amount_formatted": format!("{sign}{}.{:02}", abs / 100, abs % 100),
         "currency": "USD",
         "currency_symbol": "$",
     })
@@ -2408,6 +2487,58 @@ pub(crate) fn session_token(st: &mut State, call: &Call) -> Result<Value, ClerkE
     Ok(json!({ "object": "token", "jwt": crate::oauth::sign_rs256(&claims) }))
 }
 
+/// `POST /sessions/{session_id}/refresh`: a fresh session token for the session the expired one
+/// was issued for. Any failure is a 401, which tells Clerk's SDKs to fall back to the handshake.
+/// The emulator issues no Frontend API refresh tokens, so any non-empty `refresh_token` passes.
+pub(crate) fn refresh_session(st: &mut State, call: &Call) -> Result<Value, ClerkError> {
+    let body = call.body().map_err(|e| {
+        let out = ClerkError::new(400, e.code(), e.message(), e.long_message());
+        match e.meta().get("param_name").and_then(Value::as_str) {
+            Some(p) => out.param(p),
+            None => out,
+        }
+    })?;
+    let refused = |long: &str| {
+        ClerkError::new(
+            401,
+            "authentication_invalid",
+            "Invalid authentication",
+            long,
+        )
+    };
+    let format = body.str_opt("format")?.unwrap_or_else(|| "token".into());
+    if format != "token" && format != "cookie" {
+        return Err(ClerkError::new(
+            400,
+            "form_param_value_invalid",
+            "is invalid",
+            format!("{format} does not match one of the allowed values for parameter format"),
+        )
+        .param("format"));
+    }
+    let sid = call.param(0);
+    let claims = crate::oauth::decode_rs256_ignoring_exp(&body.str_req("expired_token")?)
+        .ok_or_else(|| refused("expired_token is not a session token of this instance."))?;
+    if claims["sid"] != sid {
+        return Err(refused("expired_token was not issued for this session."));
+    }
+    if st.sessions.get(sid).is_none_or(|s| s.status != "active") {
+        return Err(refused("The session is not active."));
+    }
+    let token = session_token(st, call)?;
+    if format == "token" {
+        return Ok(token);
+    }
+    let jwt = token["jwt"].as_str().unwrap_or("");
+    Ok(json!({
+        "object": "cookies",
+        "cookies": [
+            format!("__session={jwt}; Path=/; Secure; SameSite=Lax"),
+            format!("__client_uat={}; Path=/; Secure; SameSite=Lax", call.cx.now / 1000),
+        ],
+    }))
+}
+
 // ---- Sign-ups, clients, proxy checks --------------------------------------------------------------------
 
 pub(crate) static SIGN_UPS: Family = Family {
@@ -2556,16 +2687,18 @@ pub(crate) fn seed_demo(st: &mut State, now: i64) {
     let price_template = shape("GET /billing/prices").template.clone();
     let mut plan_ids = Vec::new();
     let mut price_ids = Vec::new();
-    for (slug, name, amount, default) in
-        [("free_user", "Free", 0, true), ("pro", "Pro", 2000, false)]
-    {
+    for (slug, name, amount, default, payer_type) in [
+        ("free_user", "Free", 0, true, "user"),
+        ("pro", "Pro", 2000, false, "user"),
+        ("free_org", "Free (organizations)", 0, true, "org"),
+    ] {
         let mut p = plan_template.clone();
         let id = st.new_id("cplan");
         p["id"] = json!(id);
         p["name"] = json!(name);
         p["slug"] = json!(slug);
         p["product_id"] = json!(st.new_id("cprod"));
-        p["for_payer_type"] = json!("user");
+        p["for_payer_type"] = json!(payer_type);
         p["is_default"] = json!(default);
         p["is_recurring"] = json!(true);
         p["publicly_visible"] = json!(true);

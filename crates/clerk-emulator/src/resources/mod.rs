@@ -34,6 +34,7 @@ use crate::handlers::Ctx;
 use crate::req::{Fields, Query, parse_json};
 use crate::state::State;
 
+mod billing;
 mod families;
 mod routes;
 

@@ -1,6 +1,7 @@
 //! Every operation of the generic store: `METHOD /path` exactly as the spec writes it → what it
 //! does. Grep a path to find its handler.
 
+use super::billing::*;
 use super::families::*;
 use super::{Action::*, Route};
 
@@ -24,6 +25,7 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "PATCH /oauth_applications/{oauth_application_id}" => Update(&OAUTH_APPLICATIONS),
     "DELETE /oauth_applications/{oauth_application_id}" => Custom(delete_oauth_application),
     "POST /oauth_applications/{oauth_application_id}/rotate_secret" => Custom(rotate_oauth_secret),
+    "PUT /oauth_applications/{oauth_application_id}/logo" => Custom(upload_oauth_logo),
     "POST /oauth_applications/{oauth_application_id}/revoke_token" => Custom(revoke_oauth_token),
     // Domains
     "GET /domains" => List(&DOMAINS),
@@ -146,6 +148,9 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "PATCH /instance/organization_settings" => Settings("organization_settings"),
     "GET /instance/oauth_application_settings" => Settings("oauth_application_settings"),
     "PATCH /instance/oauth_application_settings" => Settings("oauth_application_settings"),
+    "POST /instance/change_domain" => Custom(change_domain),
+    "PUT /beta_features/domain" => Custom(change_domain),
+    "PATCH /beta_features/instance_settings" => Settings("beta_instance_settings"),
     // Billing
     "GET /billing/plans" => List(&PLANS),
     "GET /billing/prices" => List(&PRICES),
@@ -156,6 +161,12 @@ pub(crate) static ROUTES: &[Route] = routes! {
     "POST /billing/subscription_items/{subscription_item_id}/price_transition" => Custom(price_transition),
     "POST /billing/subscription_items/{subscription_item_id}/discounts" => Custom(apply_discount),
     "DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}" => Custom(remove_discount),
+    "GET /users/{user_id}/billing/subscription" => Custom(user_subscription),
+    "GET /users/{user_id}/billing/credits" => Custom(user_credits),
+    "POST /users/{user_id}/billing/credits" => Custom(adjust_user_credits),
+    "GET /organizations/{organization_id}/billing/subscription" => Custom(org_subscription),
+    "GET /organizations/{organization_id}/billing/credits" => Custom(org_credits),
+    "POST /organizations/{organization_id}/billing/credits" => Custom(adjust_org_credits),
     "GET /billing/statements" => List(&STATEMENTS),
     "GET /billing/statements/{statementID}" => Get(&STATEMENTS),
     "GET /billing/statements/{statementID}/payment_attempts" => List(&PAYMENT_ATTEMPTS),
@@ -167,6 +178,7 @@ pub(crate) static ROUTES: &[Route] = routes! {
     // Session tokens (the default session token, or one from a JWT template)
     "POST /sessions/{session_id}/tokens" => Custom(session_token),
     "POST /sessions/{session_id}/tokens/{template_name}" => Custom(session_token),
+    "POST /sessions/{session_id}/refresh" => Custom(refresh_session),
     // Sign-ups, clients
     "GET /sign_ups/{id}" => Get(&SIGN_UPS),
     "PATCH /sign_ups/{id}" => Update(&SIGN_UPS),
