@@ -36,10 +36,17 @@ async def exercise(client: Client, slug: str):
     assert page.is_error is False, page
     users = page.structured_content["data"]
     assert len(users) == 2 and page.structured_content["hasMore"] is True
-    email = users[0]["email_addresses"][0]["email_address"]
+    # List results are summaries: the primary email address is `email`.
+    email = users[0]["email"]
+    assert "email_addresses" not in users[0]
     found = await client.call_tool("getUserList", {"emailAddress": [email]})
     assert [u["id"] for u in found.structured_content["data"]] == [users[0]["id"]]
     assert json.loads(found.content[0].text) == found.structured_content
+    # `view: "full"` gives every field.
+    full = await client.call_tool("getUserList", {"emailAddress": [email], "view": "full"})
+    assert full.is_error is False, full
+    addresses = full.structured_content["data"][0]["email_addresses"]
+    assert email in [a["email_address"] for a in addresses]
 
     # A write, read back.
     created = await client.call_tool("createOrganization", {"name": "Py Interop", "slug": slug})

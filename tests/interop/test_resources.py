@@ -37,7 +37,7 @@ async def exercise(client: Client):
     # A user found by completion of an email prefix, read as a resource: what getUser returns.
     page = await client.call_tool("getUserList", {"limit": 1})
     user = page.structured_content["data"][0]
-    email = user["email_addresses"][0]["email_address"]
+    email = user["email"]  # lists return summaries: the primary address
     done = await client.complete(
         ResourceTemplateReference(uri="clerk://users/{userId}"),
         {"name": "userId", "value": email.split("@")[0]},

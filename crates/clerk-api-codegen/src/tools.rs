@@ -243,14 +243,15 @@ pub fn generate(ops: &[OpInfo]) -> Result<(String, String), String> {
                 a.ty = "u32".into();
                 a.required = false;
                 a.description = if wire == "limit" {
-                    "Page size (default 10).".into()
+                    "Page size, default 10.".into()
                 } else {
                     "Items to skip.".into()
                 };
                 a.attrs = if wire == "limit" {
                     "    #[schemars(range(min = 1, max = 500))]\n".into()
                 } else {
-                    String::new()
+                    // Explained once, in the server instructions (nextOffset → offset).
+                    "    #[schemars(description = \"\")]\n".into()
                 };
             }
             let is_array = schema["type"] == "array";
@@ -627,8 +628,7 @@ fn kind_of(op: &OpInfo) -> String {
             return k.to_string();
         }
     }
-    let tag = snake(&op.spec.tag);
-    tag.strip_suffix('s').unwrap_or(&tag).to_string()
+    singular(&snake(&op.spec.tag))
 }
 
 fn description_of(op: &OpInfo, title: &str, kind: &str, is_list: bool, deleted: bool) -> String {

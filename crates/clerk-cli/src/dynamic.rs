@@ -16,6 +16,9 @@ use serde_json::Value;
 /// Id of the `--all` flag of list tools (not a schema property).
 pub const ALL_ID: &str = "__all";
 
+/// Clap id of the `--view` flag of list tools (the pipeline's `view` argument).
+pub const VIEW_ID: &str = "__view";
+
 /// `getUserList` → `get-user-list`; `emailAddress` → `email-address`.
 pub fn kebab(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
@@ -145,6 +148,13 @@ pub fn tool_command(tool: &dyn Tool, with_args: bool) -> Command {
                          and stream the items: one JSON object per line with JSON output, one table \
                          at the end with table output",
                     ),
+            );
+            cmd = cmd.arg(
+                Arg::new(VIEW_ID)
+                    .long("view")
+                    .value_name("VIEW")
+                    .value_parser(["summary", "full"])
+                    .help("summary (the default): the key fields of each item; full: every field"),
             );
         }
     }
@@ -382,6 +392,12 @@ pub fn arguments(tool: &dyn Tool, matches: &ArgMatches) -> JsonObject {
             }
         };
         args.insert(name.clone(), value);
+    }
+    if let Ok(Some(view)) = matches.try_get_one::<String>(VIEW_ID) {
+        args.insert(
+            clerk_tools::output::VIEW_ARG.into(),
+            Value::String(view.clone()),
+        );
     }
     args
 }

@@ -130,8 +130,11 @@ const SESSION: &[Column] = &[
     ("EXPIRES", |s| time_at(s, "/expire_at")),
 ];
 
-/// The primary email address, else the first one.
+/// The primary email address (a summary's `email`), else the first one.
 fn user_email(u: &Value) -> String {
+    if let Some(email) = u.get("email").and_then(Value::as_str) {
+        return email.to_string();
+    }
     let primary = u
         .pointer("/primary_email_address_id")
         .and_then(Value::as_str);
@@ -250,6 +253,18 @@ mod tests {
             assert!(text.contains(s), "{text}");
         }
         assert!(!text.contains("old@x.co"));
+    }
+
+    #[test]
+    fn user_summary_columns() {
+        let users = [json!({
+            "id": "user_1", "first_name": "Ada", "last_name": "Lovelace",
+            "email": "ada@x.co", "username": "ada", "created_at": 1_700_000_000_000_i64
+        })];
+        let text = list(Some("user"), &users).to_string();
+        for s in ["user_1", "ada@x.co", "Ada Lovelace", "2023-11-14"] {
+            assert!(text.contains(s), "{text}");
+        }
     }
 
     #[test]

@@ -98,7 +98,7 @@ fn repeatable_flags_become_arrays() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| u["email_addresses"][0]["email_address"].as_str().unwrap())
+        .map(|u| u["email"].as_str().unwrap())
         .collect();
     let found = clerk.json(&[
         "users",
@@ -109,6 +109,35 @@ fn repeatable_flags_become_arrays() {
         emails[1],
     ]);
     assert_eq!(found["totalCount"], 2, "{found}");
+}
+
+#[test]
+fn list_tools_print_summaries_unless_view_full() {
+    let clerk = Clerk::start();
+    let summary = clerk.json(&["users", "get-user-list", "--limit", "1"]);
+    let user = &summary["data"][0];
+    assert!(
+        user["email"].is_string() && user.get("email_addresses").is_none(),
+        "{user}"
+    );
+    let full = clerk.json(&["users", "get-user-list", "--limit", "1", "--view", "full"]);
+    let user = &full["data"][0];
+    assert_eq!(user["object"], "user");
+    assert!(user["email_addresses"].is_array(), "{user}");
+    let call = clerk.json(&[
+        "call",
+        "getUserList",
+        "--json",
+        r#"{"limit":1,"view":"full"}"#,
+    ]);
+    assert_eq!(call["data"][0]["id"], user["id"]);
+    assert!(call["data"][0]["email_addresses"].is_array());
+    clerk
+        .cmd()
+        .args(["users", "get-user-list", "--view", "everything"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--view"));
 }
 
 #[test]
@@ -186,8 +215,11 @@ fn all_pages_stream_as_ndjson() {
             .lines()
             .map(|line| {
                 let user: Value = serde_json::from_str(line).unwrap();
-                assert_eq!(user["object"], "user");
-                user["id"].as_str().unwrap().to_string()
+                // Summaries by default (no `object`, no `email_addresses`).
+                assert!(user.get("email_addresses").is_none(), "{user}");
+                let id = user["id"].as_str().unwrap();
+                assert!(id.starts_with("user_"), "{id}");
+                id.to_string()
             })
             .collect();
         assert_eq!(stdout.lines().count() as u64, total, "{extra:?}");

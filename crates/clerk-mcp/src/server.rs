@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 const INSTRUCTIONS: &str = "Manage a Clerk instance: users, organizations, memberships, invitations and sessions. \
 To act on a person you only know by email or name, find them first with getUserList. \
 Lists are paginated: pass nextOffset back as offset while hasMore is true. \
+They return a summary of each item; pass view: \"full\" for every field. \
 Tools that change something take dryRun: true to preview the request without sending it. \
 A risky call may first answer confirmation_required with a prompt: show it to the user and, only \
 if they agree, repeat the call with confirm set to the code it gave.";

@@ -213,9 +213,7 @@ fn completes_user_ids_and_organization_slugs() {
     s.initialize("2025-11-25");
     let list = s.call(1, "getUserList", json!({"limit": 3}));
     let user = structured(&list)["data"][0].clone();
-    let email = user["email_addresses"][0]["email_address"]
-        .as_str()
-        .unwrap();
+    let email = user["email"].as_str().unwrap();
     let prefix = &email[..email.find('@').unwrap()];
     let r = s.request(
         2,

@@ -70,6 +70,7 @@ pub use error::{FieldError, ToolError};
 pub use event::{CallEvent, EventSink, Outcome, TracingSink};
 pub use governance::{Governance, GovernanceError};
 pub use mask::SecretClass;
+pub use output::View;
 pub use pipeline::{DEFAULT_CALL_TIMEOUT, Pipeline};
 pub use policies::{OperatorsPolicy, SelfPolicy};
 pub use policy::{AllowAll, Decision, Policy};

@@ -16,8 +16,9 @@
 //!    log's **intent line** ([`crate::audit`]); over budget, or no log can be written → refused;
 //! 7. **the call**, bounded by the call timeout, a panic caught and turned into an error; or
 //!    with `dryRun: true` the preview ([`crate::dry_run`]);
-//! 8. **result shaping** (nulls and empties dropped, `private_metadata` removed unless allowed)
-//!    and **masking** of secrets ([`crate::mask`]);
+//! 8. **result shaping** (nulls and empties dropped, `private_metadata` removed unless allowed),
+//!    **masking** of secrets ([`crate::mask`]), then for a list tool the **summary** of each
+//!    object unless called with `view: "full"` ([`crate::output::View`]);
 //! 9. **one [`CallEvent`]** handed to every [`EventSink`] and written to the audit logs (for a
 //!    change, before the result is returned), whatever the outcome.
 //!
@@ -37,10 +38,11 @@ use crate::context::{Caller, ToolContext};
 use crate::dry_run::DRY_RUN_ARG;
 use crate::error::ToolError;
 use crate::event::{self, CallEvent, EventSink, Outcome, TracingSink};
+use crate::output::{VIEW_ARG, View};
 use crate::policy::{AllowAll, Decision, Policy};
 use crate::registry::{CallError, Registry};
 use crate::risk::Risk;
-use crate::tool::{JsonObject, Tool};
+use crate::tool::{JsonObject, Output, Tool};
 
 /// Default bound on one tool call (all its Clerk requests, retries and waits included).
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -308,9 +310,15 @@ impl Pipeline {
         result
     }
 
-    /// Removes `confirm` and `dryRun` from the arguments of the tools that take them.
+    /// Removes `confirm`, `dryRun` and `view` from the arguments of the tools that take them.
     fn take_governance_args(&self, tool: &dyn Tool, args: &mut JsonObject) -> Governance {
         let mut g = Governance::default();
+        if self.registry.takes_view(tool) {
+            match View::from_arg(args.remove(VIEW_ARG).as_ref()) {
+                Ok(view) => g.view = view,
+                Err(e) => g.bad_view = Some(e),
+            }
+        }
         if self.registry.takes_dry_run(tool) {
             g.dry_run = matches!(args.remove(DRY_RUN_ARG), Some(Value::Bool(true)));
         }
@@ -360,7 +368,7 @@ impl Pipeline {
         tool: &dyn Tool,
         ctx: &ToolContext,
         mut args: JsonObject,
-        governance: Governance,
+        mut governance: Governance,
         event: &mut CallEvent,
     ) -> Result<Value, ToolError> {
         let options = self.registry.options();
@@ -369,7 +377,20 @@ impl Pipeline {
         {
             pin(tool, caller, &mut args)?;
         }
-        let args = tool.validate(args)?;
+        let args = match tool.validate(args) {
+            Ok(args) => args,
+            Err(ToolError::InvalidArguments { tool, mut errors }) => {
+                errors.extend(governance.bad_view.take());
+                return Err(ToolError::InvalidArguments { tool, errors });
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(e) = governance.bad_view.take() {
+            return Err(ToolError::InvalidArguments {
+                tool: tool.name().to_string(),
+                errors: vec![e],
+            });
+        }
         if let Decision::Deny { reason, missing } = self.policy.authorize(tool, &args, ctx).await {
             return Err(ToolError::Denied {
                 tool: tool.name().to_string(),
@@ -432,6 +453,12 @@ impl Pipeline {
             crate::output::shape(raw, tool.output(), options.allow_private_metadata)
         };
         crate::mask::mask(&mut shaped, &options.reveal);
+        // Summaries are picked from the masked result: a secret stays masked in either view.
+        if let (Output::List(kind), View::Summary, false) =
+            (tool.output(), governance.view, governance.dry_run)
+        {
+            crate::output::summarize_list(&mut shaped, kind);
+        }
         Ok(shaped)
     }
 }
@@ -441,6 +468,10 @@ impl Pipeline {
 struct Governance {
     dry_run: bool,
     confirm_code: Option<String>,
+    /// For a list tool: summaries or every field.
+    view: View,
+    /// A `view` that is neither `summary` nor `full`.
+    bad_view: Option<crate::error::FieldError>,
 }
 
 /// Whether the call can change something at Clerk (and so is audited before it runs).

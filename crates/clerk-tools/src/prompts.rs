@@ -155,8 +155,8 @@ fn daily_user_summary(args: &Args) -> String {
         "Write a short summary of this Clerk instance's users for {day}.\n\n\
 Steps:\n\
 1. Total users: `getUserCount`.\n\
-2. Sign-ups: call `getUserList` with orderBy \"-created_at\" and limit 100, and page with offset while hasMore is true and the last user's createdAt (milliseconds since the epoch) is still within {day}; count the users created in that period, and list up to 10 of them (name, primary email, id).\n\
-3. Activity: the same with orderBy \"-last_active_at\" to count users active in that period.\n\
+2. Sign-ups: call `getUserList` with orderBy \"-created_at\" and limit 100, and page with offset while hasMore is true and the last user's created_at (milliseconds since the epoch) is still within {day}; count the users created in that period, and list up to 10 of them (name, primary email, id).\n\
+3. Activity: the same with orderBy \"-last_active_at\" and last_active_at to count users active in that period.\n\
 4. Banned and locked: page through `getUserList` (limit 100) and count the users with banned true and with locked true; list them (at most 20). If there are more than 2,000 users, say that these counts cover the first 2,000 only.\n\
 Report the numbers in a small table, then anything notable (a spike in sign-ups, newly banned or locked users). Read only: change nothing."
     )

@@ -14,10 +14,11 @@ use crate::dry_run::DRY_RUN_ARG;
 use crate::error::ToolError;
 use crate::event::EventSink;
 use crate::mask::SecretClass;
+use crate::output::VIEW_ARG;
 use crate::pipeline::Pipeline;
 use crate::policy::Policy;
 use crate::risk::Risk;
-use crate::tool::{Category, JsonObject, Tool};
+use crate::tool::{Category, JsonObject, Output, Tool};
 
 /// How a registry is built.
 #[derive(Debug, Clone)]
@@ -198,6 +199,13 @@ impl Registry {
                                 serde_json::json!({"type": "boolean"}),
                             );
                         }
+                        if self.takes_view(t.as_ref()) {
+                            props.insert(
+                                VIEW_ARG.into(),
+                                // Explained once in the server instructions, like `dryRun`.
+                                serde_json::json!({"type": "string", "enum": ["summary", "full"]}),
+                            );
+                        }
                         if self.takes_confirm(t.as_ref()) {
                             props.insert(CONFIRM_ARG.into(), serde_json::json!({"type": "string"}));
                         }
@@ -212,6 +220,12 @@ impl Registry {
     /// a `confirm` argument.
     pub fn takes_confirm(&self, tool: &dyn Tool) -> bool {
         self.options.confirm.contains(&tool.risk())
+    }
+
+    /// Whether `tool` takes `view` (every list tool: summaries by default, `full` for every
+    /// field; see [`crate::output::View`]).
+    pub fn takes_view(&self, tool: &dyn Tool) -> bool {
+        matches!(tool.output(), Output::List(_))
     }
 
     /// Whether `tool` takes `dryRun` (every tool that can change something).

@@ -320,7 +320,8 @@ pub trait Tool: Send + Sync + 'static {
     /// [`Toolkit::definitions`](crate::Toolkit::definitions) and shown by
     /// `clerkctl tools --json`. Annotation hints equal to MCP's defaults are left out
     /// (see [`Annotations::to_mcp`]). The [`Registry`](crate::Registry) adds the governance
-    /// arguments (`confirm`, `dryRun`) to the input schema of the tools that take them.
+    /// arguments (`confirm`, `dryRun`) and list tools' `view` to the input schema of the tools
+    /// that take them.
     fn definition(&self) -> Value {
         json!({
             "name": self.name(),

@@ -203,7 +203,7 @@ async fn delete_email_address() {
     let (server, toolkit) = toolkit().await;
     given("DELETE", "/v1/email_addresses/abc_123")
         .respond_with(ok(
-            json!({"object":"email_addresse","id":"x_1","deleted":true}),
+            json!({"object":"email_address","id":"x_1","deleted":true}),
         ))
         .expect(1)
         .mount(&server)
@@ -235,7 +235,7 @@ async fn delete_email_address() {
 async fn prepare_email_address_verification() {
     let (server, toolkit) = toolkit().await;
     given("POST", "/v1/email_addresses/abc_123/prepare_verification")
-        .respond_with(ok(json!({"object":"email_addresse","id":"x_1"})))
+        .respond_with(ok(json!({"object":"email_address","id":"x_1"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -266,7 +266,7 @@ async fn prepare_email_address_verification() {
 async fn attempt_email_address_verification() {
     let (server, toolkit) = toolkit().await;
     given("POST", "/v1/email_addresses/abc_123/attempt_verification")
-        .respond_with(ok(json!({"object":"email_addresse","id":"x_1"})))
+        .respond_with(ok(json!({"object":"email_address","id":"x_1"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -3462,7 +3462,7 @@ async fn delete_waitlist_entry() {
     let (server, toolkit) = toolkit().await;
     given("DELETE", "/v1/waitlist_entries/abc_123")
         .respond_with(ok(
-            json!({"object":"waitlist_entrie","id":"x_1","deleted":true}),
+            json!({"object":"waitlist_entry","id":"x_1","deleted":true}),
         ))
         .expect(1)
         .mount(&server)
@@ -4379,7 +4379,7 @@ async fn delete_scim_directory() {
     let (server, toolkit) = toolkit().await;
     given("DELETE", "/v1/scim_directories/abc_123")
         .respond_with(ok(
-            json!({"object":"scim_directorie","id":"x_1","deleted":true}),
+            json!({"object":"scim_directory","id":"x_1","deleted":true}),
         ))
         .expect(1)
         .mount(&server)
@@ -4684,7 +4684,7 @@ async fn update_directory() {
 async fn delete_directory() {
     let (server, toolkit) = toolkit().await;
     given("DELETE", "/v1/directories/abc_123")
-        .respond_with(ok(json!({"object":"directorie","id":"x_1","deleted":true})))
+        .respond_with(ok(json!({"object":"directory","id":"x_1","deleted":true})))
         .expect(1)
         .mount(&server)
         .await;

@@ -33,7 +33,7 @@ async fn setup() -> (Emulator, Client, Toolkit, Value) {
     let (emulator, client) = emulator().await;
     let toolkit = Toolkit::new(client.clone(), ToolkitOptions::default()).unwrap();
     let list = toolkit
-        .call("getUserList", args(json!({"limit": 50})))
+        .call("getUserList", args(json!({"limit": 50, "view": "full"})))
         .await
         .unwrap();
     let user = list["data"]

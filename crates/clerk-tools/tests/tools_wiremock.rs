@@ -844,6 +844,7 @@ async fn get_user_list_sends_every_filter_and_counts_with_the_same_filters() {
         &toolkit,
         "getUserList",
         json!({
+            "view": "full",
             "query": "ada",
             "emailAddress": ["a@x.co", "b@x.co"],
             "phoneNumber": ["+15555550100"],
@@ -878,7 +879,8 @@ async fn get_user_list_last_page_has_no_next_offset() {
         .mount(&server)
         .await;
     let result = call_ok(&toolkit, "getUserList", json!({"limit": 10, "offset": 20})).await;
-    assert_list_result(&result, &page, 25, false, None);
+    // The default view: summaries.
+    assert_list_summary(&result, "user", &page, 25, false, None);
 }
 
 #[tokio::test]
@@ -1059,7 +1061,7 @@ async fn get_organization_membership_list_for_user_pages() {
         json!({"userId": "user_1", "limit": 2}),
     )
     .await;
-    assert_list_result(&result, &page, 3, true, Some(2));
+    assert_list_summary(&result, "organization_membership", &page, 3, true, Some(2));
     assert_eq!(result["data"][1]["organization"]["id"], json!("org_2"));
 }
 
@@ -1089,6 +1091,7 @@ async fn get_organization_list_sends_filters_and_pages() {
         &toolkit,
         "getOrganizationList",
         json!({
+            "view": "full",
             "query": "acme",
             "orderBy": "-members_count",
             "includeMembersCount": true,
@@ -1125,6 +1128,7 @@ async fn get_organization_membership_list_sends_repeated_roles() {
         &toolkit,
         "getOrganizationMembershipList",
         json!({
+            "view": "full",
             "organizationId": "org_1",
             "role": ["org:admin", "org:member"],
             "query": "ada",
@@ -1161,7 +1165,7 @@ async fn get_organization_invitation_list_filters_by_status() {
     let result = call_ok(
         &toolkit,
         "getOrganizationInvitationList",
-        json!({"organizationId": "org_1", "status": "pending"}),
+        json!({"organizationId": "org_1", "status": "pending", "view": "full"}),
     )
     .await;
     assert_list_result(&result, &page, 1, false, None);
@@ -1259,7 +1263,7 @@ async fn get_invitation_list_is_paginated_and_filtered() {
     let result = call_ok(
         &toolkit,
         "getInvitationList",
-        json!({"status": "pending", "query": "x.co", "limit": 10, "offset": 20}),
+        json!({"status": "pending", "query": "x.co", "limit": 10, "offset": 20, "view": "full"}),
     )
     .await;
     assert_list_result(&result, &page, 25, false, None);
@@ -1337,7 +1341,7 @@ async fn get_session_list_is_paginated_and_filtered() {
     let result = call_ok(
         &toolkit,
         "getSessionList",
-        json!({"userId": "user_1", "status": "active", "limit": 2}),
+        json!({"userId": "user_1", "status": "active", "limit": 2, "view": "full"}),
     )
     .await;
     assert_list_result(&result, &page, 5, true, Some(2));

@@ -341,12 +341,13 @@ pub struct GetOauthAccessTokenInput {
     /// ID of the OAuth provider (e.g…
     #[serde(rename = "provider")]
     pub provider: String,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -492,12 +493,13 @@ pub struct UnsetUserPasswordCompromisedInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListAllowlistIdentifiersInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -807,12 +809,13 @@ pub struct GenerateSvixAuthUrlInput {}
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListJwtTemplatesInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -888,12 +891,13 @@ pub struct DeleteJwtTemplateInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListMachinesInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Returns machines with ID or name that…
     #[serde(rename = "query")]
@@ -1044,12 +1048,13 @@ pub struct ListOrganizationRolesInput {
     /// Allows to return organization roles in a…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1142,12 +1147,13 @@ pub struct ListOrganizationDomainsInput {
     /// Filter domains by their enrollment mode…
     #[serde(rename = "enrollmentMode")]
     pub enrollment_mode: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1233,8 +1239,9 @@ pub struct ListAllOrganizationDomainsInput {
     pub order_by: Option<String>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
@@ -1256,12 +1263,13 @@ pub struct VerifyDomainProxyInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListRedirectUrlsInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1343,12 +1351,13 @@ pub struct UpdateSignUpInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOauthApplicationsInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Allows to return OAuth applications in a…
     #[serde(rename = "orderBy")]
@@ -1455,12 +1464,13 @@ pub struct RevokeOauthApplicationTokenInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListEnterpriseConnectionsInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Filter enterprise connections by…
     #[serde(rename = "organizationId")]
@@ -1565,12 +1575,13 @@ pub struct ListEnterpriseConnectionTestRunsInput {
     /// Filter test runs by status (may be repeated)
     #[serde(rename = "status")]
     pub status: Option<Vec<String>>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1624,12 +1635,13 @@ pub struct RevokeAgentTaskInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListWaitlistEntriesInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Filter waitlist entries by…
     #[serde(rename = "query")]
@@ -1695,12 +1707,13 @@ pub struct RejectWaitlistEntryInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetCommercePlanListInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Filter plans by payer type
     #[serde(rename = "payerType")]
@@ -1712,12 +1725,13 @@ pub struct GetCommercePlanListInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetBillingPriceListInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Filter prices by plan ID
     #[serde(rename = "planId")]
@@ -1753,12 +1767,13 @@ pub struct CreateBillingPriceInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetCommerceSubscriptionItemListInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     /// Filter subscription items by status
     #[serde(rename = "status")]
@@ -1843,12 +1858,13 @@ pub struct RemoveBillingSubscriptionItemDiscountInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetBillingStatementListInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1867,12 +1883,13 @@ pub struct GetBillingStatementPaymentAttemptsInput {
     /// ID of the statement to retrieve payment…
     #[serde(rename = "statementId")]
     pub statement_id: String,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1886,12 +1903,13 @@ pub struct ListOrganizationPermissionsInput {
     /// Allows to return organization permissions…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -1949,12 +1967,13 @@ pub struct ListRoleSetsInput {
     /// Allows to return role sets in a…
     #[serde(rename = "orderBy")]
     pub order_by: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -2069,12 +2088,13 @@ pub struct ReplaceRoleInRoleSetInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListScimDirectoriesInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -2195,12 +2215,13 @@ pub struct DeleteScimGroupRoleMappingInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListDirectoriesInput {
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -2355,12 +2376,13 @@ pub struct GetApiKeysInput {
     #[serde(rename = "includeInvalid")]
     #[schemars(extend("enum" = ["true","false"]))]
     pub include_invalid: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
     #[serde(rename = "query")]
     pub query: Option<String>,
@@ -2458,12 +2480,13 @@ pub struct GetM2mTokensInput {
     pub revoked: Option<bool>,
     #[serde(rename = "expired")]
     pub expired: Option<bool>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[serde(rename = "limit")]
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
     #[serde(rename = "offset")]
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -2629,9 +2652,9 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             "prepareEmailAddressVerification",
             Category::Identifiers,
             "Send a verification code to an email address",
-            "Send a verification code to an email address. Returns the email addresse.",
+            "Send a verification code to an email address. Returns the email address.",
             Annotations::write(false),
-            Output::Object("email_addresse"),
+            Output::Object("email_address"),
             |ctx, i: PrepareEmailAddressVerificationInput| async move {
                 let path = format!("/email_addresses/{}/prepare_verification", path_segment("email_address_id", &i.email_address_id)?);
                 let mut query = clerk_api::Query::default();
@@ -2644,9 +2667,9 @@ pub(super) fn all() -> Vec<Arc<dyn Tool>> {
             "attemptEmailAddressVerification",
             Category::Identifiers,
             "Verify a code sent to an email address",
-            "Verify a code sent to an email address. Returns the email addresse.",
+            "Verify a code sent to an email address. Returns the email address.",
             Annotations::write(false),
-            Output::Object("email_addresse"),
+            Output::Object("email_address"),
             |ctx, i: AttemptEmailAddressVerificationInput| async move {
                 let path = format!("/email_addresses/{}/attempt_verification", path_segment("email_address_id", &i.email_address_id)?);
                 let mut query = clerk_api::Query::default();

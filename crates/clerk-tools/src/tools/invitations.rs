@@ -52,10 +52,12 @@ pub struct GetInvitationListInput {
     pub status: Option<String>,
     /// Search invited email addresses.
     pub query: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
+    // Explained once, in the server instructions (nextOffset → offset).
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 

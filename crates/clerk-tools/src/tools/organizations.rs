@@ -178,10 +178,12 @@ pub struct GetOrganizationListInput {
     pub order_by: Option<String>,
     /// Include `members_count` for each organization.
     pub include_members_count: Option<bool>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
+    // Explained once, in the server instructions (nextOffset → offset).
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -200,10 +202,12 @@ pub struct GetMembershipListInput {
     /// Sort, e.g. -created_at, first_name, email_address.
     #[schemars(regex(pattern = r"^[+-]?[a-z_]+$"))]
     pub order_by: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
+    // Explained once, in the server instructions (nextOffset → offset).
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -224,10 +228,12 @@ pub struct GetOrganizationInvitationListInput {
     #[serde(default)]
     #[schemars(schema_with = "organization_invitation_status")]
     pub status: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
+    // Explained once, in the server instructions (nextOffset → offset).
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 

@@ -103,10 +103,12 @@ pub struct GetUserListInput {
     /// Sort: created_at, updated_at, email_address, first_name, last_name, username, last_sign_in_at, last_active_at (prefix - for descending). Default -created_at.
     #[schemars(regex(pattern = r"^[+-]?[a-z_0-9]+$"))]
     pub order_by: Option<String>,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
+    // Explained once, in the server instructions (nextOffset → offset).
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 
@@ -149,10 +151,12 @@ pub struct UserMembershipsInput {
     /// User id (user_…).
     #[schemars(length(min = 1))]
     pub user_id: String,
-    /// Page size (default 10).
+    /// Page size, default 10.
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<u32>,
     /// Items to skip.
+    // Explained once, in the server instructions (nextOffset → offset).
+    #[schemars(description = "")]
     pub offset: Option<u32>,
 }
 

@@ -219,6 +219,23 @@ pub fn assert_list_result(
     assert_no_private_metadata(result);
 }
 
+/// A list-tool result in the default view: `{data, totalCount, hasMore, nextOffset}` with the
+/// summary ([`clerk_tools::output::summary`]) of every shaped item.
+pub fn assert_list_summary(
+    result: &Value,
+    kind: &str,
+    items: &[Value],
+    total: u64,
+    has_more: bool,
+    next_offset: Option<u64>,
+) {
+    let summaries: Vec<Value> = items
+        .iter()
+        .map(|i| clerk_tools::output::summary(kind, shaped(i, false)))
+        .collect();
+    assert_list_result(result, &summaries, total, has_more, next_offset);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Clerk objects (compact, realistic shapes)
 
