@@ -12,7 +12,9 @@
 //!   running in this bench process (as it would point at Clerk: the server holds only client
 //!   code), and also with `--emulator` (the emulator inside the server process);
 //! * median / p90 tool-call latency (`getUser`) against that local backend;
-//! * `tools/list` size in bytes, in all and per tool.
+//! * `tools/list` size in bytes, in all and per tool: the default (core) toolsets,
+//!   `--toolsets all` and `--dynamic --toolsets all`;
+//! * `getUserList` result bytes per user, summary (the default) and `view: "full"`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -188,7 +190,58 @@ fn main() {
         list_bytes,
         list_bytes as f64 / tool_count as f64
     );
+    list_sizes(&bin);
     large_frames(&bin);
+}
+
+/// `tools/list` of the whole surface, directly and in dynamic mode, and the size of a list
+/// result per user in both views (on the embedded emulator's 50 demo users).
+fn list_sizes(bin: &str) {
+    for (label, args) in [
+        (
+            "tools/list, --toolsets all           ",
+            &["--toolsets", "all"][..],
+        ),
+        (
+            "tools/list, --dynamic --toolsets all ",
+            &["--dynamic", "--toolsets", "all"][..],
+        ),
+    ] {
+        let mut p = Proc::spawn(bin, &[&["--emulator"][..], args].concat());
+        p.handshake();
+        let (list, bytes) = p.request(1, "tools/list", json!({}));
+        let n = list["result"]["tools"].as_array().map_or(0, Vec::len);
+        if args.contains(&"--dynamic") {
+            println!("{label}     {n} meta-tools, {bytes} bytes for the whole surface");
+        } else {
+            println!(
+                "{label}     {n} tools, {bytes} bytes, {:.0} bytes per tool",
+                bytes as f64 / n.max(1) as f64
+            );
+        }
+        p.close();
+    }
+    let mut p = Proc::spawn(bin, &["--emulator"]);
+    p.handshake();
+    let mut per_user = Vec::new();
+    for (i, view) in ["summary", "full"].into_iter().enumerate() {
+        let (r, _) = p.request(
+            2 + i as u64,
+            "tools/call",
+            json!({"name": "getUserList", "arguments": {"limit": 50, "view": view}}),
+        );
+        let users = r["result"]["structuredContent"]["data"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let bytes: usize = users.iter().map(|u| u.to_string().len()).sum();
+        per_user.push((users.len(), bytes / users.len().max(1)));
+    }
+    p.close();
+    println!(
+        "getUserList result per user ({} users)  summary {} B, view full {} B",
+        per_user[0].0, per_user[0].1, per_user[1].1
+    );
 }
 
 /// Resident memory before and after a burst of large stdin lines (3 MiB each, under the 4 MiB

@@ -4,8 +4,8 @@
 //! own: which tools a request sees, validation, policy, result shaping and call events all
 //! happen in `clerk-tools`.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use clerk_tools::confirm::{CONFIRM_TTL, Claim, ConfirmRequest};
 use clerk_tools::prompts::{self, PromptError};
@@ -26,6 +26,7 @@ use rmcp::model::{
 };
 use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 const INSTRUCTIONS: &str = "Manage a Clerk instance: users, organizations, memberships, invitations and sessions. \
@@ -50,8 +51,10 @@ enum Contexts {
 #[derive(Clone)]
 pub struct ClerkServer {
     pipeline: Pipeline,
-    /// MCP renderings of the registry's definitions, in registry order, built once.
-    tools: Arc<Vec<Tool>>,
+    /// MCP renderings of the registry's definitions, in registry order, built once: on a
+    /// thread started with the server, so a stdio client's `initialize` is answered while they
+    /// render (about a quarter of a cold start); the first reader waits if needed.
+    tools: Arc<OnceLock<Vec<Tool>>>,
     contexts: Contexts,
     in_flight: Arc<AtomicUsize>,
     /// Seals confirmation claims into 2026-07-28 `requestState` (key derived from the
@@ -86,24 +89,18 @@ impl ClerkServer {
     }
 
     fn build(pipeline: Pipeline, contexts: Contexts) -> Self {
-        // Dynamic mode lists the meta-tools only (see clerk_tools::dynamic).
-        let definitions = if pipeline.is_dynamic() {
-            clerk_tools::dynamic::definitions()
-        } else {
-            pipeline.registry().definitions().to_vec()
-        };
-        let tools = definitions
-            .iter()
-            .map(|d| {
-                serde_json::from_value::<Tool>(d.clone())
-                    .expect("clerk-tools definitions are MCP Tool objects")
-            })
-            .collect();
+        let tools = Arc::new(OnceLock::new());
+        {
+            let (tools, pipeline) = (tools.clone(), pipeline.clone());
+            std::thread::spawn(move || {
+                tools.get_or_init(|| render_tools(&pipeline));
+            });
+        }
         let codec = RequestStateCodec::try_new(pipeline.confirm_key().derive("mcp request state"))
             .expect("a derived key is 32 bytes, the codec's minimum");
         ClerkServer {
             pipeline,
-            tools: Arc::new(tools),
+            tools,
             contexts,
             in_flight: Arc::new(AtomicUsize::new(0)),
             codec: Arc::new(codec),
@@ -122,7 +119,7 @@ impl ClerkServer {
 
     /// Every MCP tool definition the registry serves (before the policy), in order.
     pub fn mcp_tools(&self) -> &[Tool] {
-        &self.tools
+        self.tools.get_or_init(|| render_tools(&self.pipeline))
     }
 
     /// The context this request runs with.
@@ -186,13 +183,34 @@ impl ClerkServer {
     }
 
     fn visible_tools(&self, ctx: &ToolContext) -> Vec<Tool> {
+        let tools = self.mcp_tools();
         if self.pipeline.is_dynamic() {
-            return self.tools.to_vec();
+            return tools.to_vec();
         }
         self.pipeline
             .visible_indices(ctx)
             .into_iter()
-            .map(|i| self.tools[i].clone())
+            .map(|i| tools[i].clone())
+            .collect()
+    }
+}
+
+/// The MCP tool list of `pipeline`: its registry's definitions, or in dynamic mode the
+/// meta-tools only (see `clerk_tools::dynamic`).
+fn render_tools(pipeline: &Pipeline) -> Vec<Tool> {
+    let decode =
+        |d: &Value| Tool::deserialize(d).expect("clerk-tools definitions are MCP Tool objects");
+    if pipeline.is_dynamic() {
+        clerk_tools::dynamic::definitions()
+            .iter()
+            .map(decode)
+            .collect()
+    } else {
+        pipeline
+            .registry()
+            .definitions()
+            .iter()
+            .map(decode)
             .collect()
     }
 }
@@ -236,7 +254,7 @@ impl ServerHandler for ClerkServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools.iter().find(|t| t.name == name).cloned()
+        self.mcp_tools().iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(

@@ -323,15 +323,22 @@ pub trait Tool: Send + Sync + 'static {
     /// arguments (`confirm`, `dryRun`) and list tools' `view` to the input schema of the tools
     /// that take them.
     fn definition(&self) -> Value {
-        json!({
-            "name": self.name(),
-            "title": self.title(),
-            "description": self.description(),
-            "inputSchema": Value::Object((*self.input_schema()).clone()),
-            "outputSchema": Value::Object((*self.output_schema()).clone()),
-            "annotations": self.annotations().to_mcp(),
-            "_meta": {RISK_META: self.risk().as_str()},
-        })
+        // Built by hand: `json!` would copy each schema a second time (through `to_value`).
+        let mut d = JsonObject::new();
+        d.insert("name".into(), self.name().into());
+        d.insert("title".into(), self.title().into());
+        d.insert("description".into(), self.description().into());
+        d.insert(
+            "inputSchema".into(),
+            Value::Object((*self.input_schema()).clone()),
+        );
+        d.insert(
+            "outputSchema".into(),
+            Value::Object((*self.output_schema()).clone()),
+        );
+        d.insert("annotations".into(), self.annotations().to_mcp());
+        d.insert("_meta".into(), json!({RISK_META: self.risk().as_str()}));
+        Value::Object(d)
     }
 }
 

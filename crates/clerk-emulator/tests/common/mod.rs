@@ -170,6 +170,13 @@ impl Spec {
         }
     }
 
+    /// Every operation of the spec as `(METHOD, template)`, e.g. `("GET", "/users/{user_id}")`.
+    pub fn operations(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.ops
+            .iter()
+            .map(|op| (op.method.as_str(), op.template.as_str()))
+    }
+
     /// The shared, lazily loaded spec.
     pub fn get() -> &'static Spec {
         static SPEC: OnceLock<Spec> = OnceLock::new();
