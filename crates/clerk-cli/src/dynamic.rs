@@ -149,11 +149,13 @@ pub fn tool_command(tool: &dyn Tool, with_args: bool) -> Command {
                          at the end with table output",
                     ),
             );
+        }
+        if clerk_tools::output::takes_view(tool) {
             cmd = cmd.arg(
                 Arg::new(VIEW_ID)
                     .long("view")
                     .value_name("VIEW")
-                    .value_parser(["summary", "full"])
+                    .value_parser(clerk_tools::output::View::NAMES)
                     .help("summary (the default): the key fields of each item; full: every field"),
             );
         }

@@ -132,22 +132,9 @@ const SESSION: &[Column] = &[
 
 /// The primary email address (a summary's `email`), else the first one.
 fn user_email(u: &Value) -> String {
-    if let Some(email) = u.get("email").and_then(Value::as_str) {
-        return email.to_string();
-    }
-    let primary = u
-        .pointer("/primary_email_address_id")
-        .and_then(Value::as_str);
-    let addresses = u.pointer("/email_addresses").and_then(Value::as_array);
-    let Some(addresses) = addresses else {
-        return String::new();
-    };
-    addresses
-        .iter()
-        .find(|a| primary.is_some() && a.get("id").and_then(Value::as_str) == primary)
-        .or_else(|| addresses.first())
-        .map(|a| str_at(a, "/email_address"))
+    clerk_tools::output::user_email(u)
         .unwrap_or_default()
+        .to_string()
 }
 
 fn membership_user(m: &Value) -> String {

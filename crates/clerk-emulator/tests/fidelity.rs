@@ -1695,6 +1695,21 @@ async fn every_store_endpoint_matches_the_spec() {
         .await
         .ok();
     }
+    // The payer shown with the subscriber's items carries the balance just granted.
+    let items = api.get("/v1/billing/subscription_items").await.ok();
+    let payer = items["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["payer"])
+        .find(|p| p["user_id"] == subscriber.as_str())
+        .unwrap();
+    let credits = api
+        .get(&format!("/v1/users/{subscriber}/billing/credits"))
+        .await
+        .ok();
+    assert_eq!(payer["credits_balance"], credits["balance"], "{payer}");
+    assert_eq!(credits["balance"]["amount"], 500, "{credits}");
     api.get(&format!("/v1/organizations/{org_id}/billing/subscription"))
         .await
         .ok();

@@ -375,7 +375,7 @@ impl ServerHandler for ClerkServer {
                         format!(
                             "no resource template {:?}; expected one of {}",
                             r.uri,
-                            template_list()
+                            resources::template_list()
                         ),
                         None,
                     ));
@@ -481,14 +481,6 @@ impl ServerHandler for ClerkServer {
                 .into(),
         )
     }
-}
-
-fn template_list() -> String {
-    resources::TEMPLATES
-        .iter()
-        .map(|t| t.uri_template)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The MCP error of a failed resource read.

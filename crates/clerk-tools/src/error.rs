@@ -13,6 +13,26 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// The longest message kept: a message may quote the value, and a huge value must not
+    /// make a huge error.
+    pub(crate) const MAX_MESSAGE: usize = 300;
+
+    /// This error with its message cut to [`FieldError::MAX_MESSAGE`] bytes (at a character
+    /// boundary, marked with `…`).
+    pub(crate) fn capped(mut self) -> Self {
+        if self.message.len() > Self::MAX_MESSAGE {
+            let cut = (0..=Self::MAX_MESSAGE)
+                .rev()
+                .find(|i| self.message.is_char_boundary(*i))
+                .unwrap_or(0);
+            self.message.truncate(cut);
+            self.message.push('…');
+        }
+        self
+    }
+}
+
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.field.is_empty() {

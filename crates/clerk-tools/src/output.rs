@@ -25,19 +25,28 @@ pub enum View {
 }
 
 impl View {
+    /// The values of the `view` argument, the default first.
+    pub const NAMES: [&'static str; 2] = ["summary", "full"];
+
     /// Reads the `view` argument of `tool`: absent or null → summary; `"summary"` or `"full"`;
     /// anything else is an invalid argument naming `view`.
     pub fn from_arg(value: Option<&Value>) -> Result<View, FieldError> {
         match value {
             None | Some(Value::Null) => Ok(View::Summary),
-            Some(Value::String(s)) if s == "summary" => Ok(View::Summary),
-            Some(Value::String(s)) if s == "full" => Ok(View::Full),
+            Some(Value::String(s)) if s == Self::NAMES[0] => Ok(View::Summary),
+            Some(Value::String(s)) if s == Self::NAMES[1] => Ok(View::Full),
             Some(other) => Err(FieldError {
                 field: VIEW_ARG.to_string(),
                 message: format!("expected \"summary\" or \"full\", got {other}"),
-            }),
+            }
+            .capped()),
         }
     }
+}
+
+/// Whether `tool` takes `view`: every list tool (summaries by default, `full` for every field).
+pub fn takes_view(tool: &dyn crate::Tool) -> bool {
+    matches!(tool.output(), Output::List(_))
 }
 
 /// Replaces each object of a list result's `data` with its [`summary`]. Call it on the
@@ -131,7 +140,16 @@ fn user_summary(m: &Map<String, Value>) -> Map<String, Value> {
     out
 }
 
-/// The primary email address of a user (the first one when none is marked primary).
+/// The primary email address of a user, full or summarized (a summary's `email`; else the
+/// address marked primary, else the first one).
+pub fn user_email(user: &Value) -> Option<&str> {
+    let m = user.as_object()?;
+    m.get("email")
+        .and_then(Value::as_str)
+        .or_else(|| primary_email(m))
+}
+
+/// The primary email address of a full user (the first one when none is marked primary).
 fn primary_email(m: &Map<String, Value>) -> Option<&str> {
     let addresses = m.get("email_addresses")?.as_array()?;
     let primary = m.get("primary_email_address_id").and_then(Value::as_str);

@@ -126,8 +126,8 @@ fn offboard_user(args: &Args) -> String {
         "Offboard the Clerk user {user}.\n\n\
 Steps:\n\
 1. {lookup} Show me their name, primary email and id, and wait for me to confirm this is the right person before changing anything.\n\
-2. List their active sessions with `getSessionList` (userId, status \"active\") and end each with `revokeSession`.\n\
-3. List their organizations with `getOrganizationMembershipListForUser` (userId) and remove each membership with `deleteOrganizationMembership` (organizationId, userId). If they are the last admin of an organization, stop and ask me who takes over first.\n\
+2. List their active sessions with `getSessionList` (userId, status \"active\", limit 500; page with offset while hasMore is true) and end each with `revokeSession`.\n\
+3. List their organizations with `getOrganizationMembershipListForUser` (userId, limit 500; page the same way). For each one where they are an admin, check with `getOrganizationMembershipList` (organizationId, role [\"org:admin\"]) whether another admin remains; if none does, stop and ask me who takes over first. Remove each membership with `deleteOrganizationMembership` (organizationId, userId).\n\
 4. Then {end}.\n\
 Destructive tools ask for confirmation: relay each question to me and go on only if I agree; never guess a confirmation code. \
 Finish with a report of what was done (sessions revoked, memberships removed, final state) and anything left undone."
@@ -139,9 +139,9 @@ fn investigate_sessions(args: &Args) -> String {
     format!(
         "Investigate the sessions of the Clerk user {user}.\n\n\
 Steps:\n\
-1. Get the user with `getUser` (userId \"{user}\"): note lastSignInAt, lastActiveAt, createdAt, and whether they are banned or locked.\n\
-2. List their sessions with `getSessionList` (userId \"{user}\"; first status \"active\", then without a status for the history; page with offset while hasMore is true). For any session that needs a closer look, call `getSession` (sessionId).\n\
-3. For each session report: status, createdAt, lastActiveAt, expireAt, and latestActivity (device type, browser, IP address, city, country).\n\
+1. Get the user with `getUser` (userId \"{user}\"): note last_sign_in_at, last_active_at, created_at, and whether they are banned or locked.\n\
+2. List their sessions with `getSessionList` (userId \"{user}\", view \"full\"; first status \"active\", then without a status for the history; page with offset while hasMore is true). For any session that needs a closer look, call `getSession` (sessionId).\n\
+3. For each session report: status, created_at, last_active_at, expire_at, and latest_activity (device_type, browser_name, ip_address, city, country).\n\
 4. Point out anomalies: many active sessions at once, sessions from different countries or IP addresses within a short time, unusual devices or browsers, sessions active long after the user's last sign-in, sessions with an actor (impersonation).\n\
 Do not change anything on your own. If a session looks compromised, say why and ask me before ending it with `revokeSession`."
     )
@@ -218,6 +218,7 @@ pub const PROMPTS: &[PromptDef] = &[
             "getSessionList",
             "revokeSession",
             "getOrganizationMembershipListForUser",
+            "getOrganizationMembershipList",
             "deleteOrganizationMembership",
             "banUser",
             "deleteUser",

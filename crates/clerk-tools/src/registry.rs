@@ -18,7 +18,7 @@ use crate::output::VIEW_ARG;
 use crate::pipeline::Pipeline;
 use crate::policy::Policy;
 use crate::risk::Risk;
-use crate::tool::{Category, JsonObject, Output, Tool};
+use crate::tool::{Category, JsonObject, Tool};
 
 /// How a registry is built.
 #[derive(Debug, Clone)]
@@ -203,7 +203,7 @@ impl Registry {
                             props.insert(
                                 VIEW_ARG.into(),
                                 // Explained once in the server instructions, like `dryRun`.
-                                serde_json::json!({"type": "string", "enum": ["summary", "full"]}),
+                                serde_json::json!({"type": "string", "enum": crate::output::View::NAMES}),
                             );
                         }
                         if self.takes_confirm(t.as_ref()) {
@@ -225,7 +225,7 @@ impl Registry {
     /// Whether `tool` takes `view` (every list tool: summaries by default, `full` for every
     /// field; see [`crate::output::View`]).
     pub fn takes_view(&self, tool: &dyn Tool) -> bool {
-        matches!(tool.output(), Output::List(_))
+        crate::output::takes_view(tool)
     }
 
     /// Whether `tool` takes `dryRun` (every tool that can change something).

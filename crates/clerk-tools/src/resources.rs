@@ -92,7 +92,10 @@ const MEMBERSHIPS_LIMIT: u32 = 100;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResourceError {
     /// Not a `clerk://` URI of a known template.
-    #[error("{uri:?} is not a Clerk resource URI; expected one of {}", expected())]
+    #[error(
+        "{uri:?} is not a Clerk resource URI; expected one of {}",
+        template_list()
+    )]
     Malformed {
         /// The URI given.
         uri: String,
@@ -119,7 +122,8 @@ pub enum ResourceError {
     },
 }
 
-fn expected() -> String {
+/// Every URI template, comma-separated (for error messages).
+pub fn template_list() -> String {
     TEMPLATES
         .iter()
         .map(|t| t.uri_template)
@@ -359,22 +363,24 @@ pub async fn read(
 }
 
 /// Completion values for a template or prompt argument: up to [`MAX_COMPLETIONS`] user ids
-/// (`userId`, `user`) or organization slugs / ids (`slugOrId`, `organizationId`) matching the
-/// typed prefix, by a list tool's `query`. Other arguments have none. A caller who cannot see
-/// the list tool gets none.
+/// (`userId`, `user`) or organization slugs (`slugOrId`; ids when the prefix is an id)
+/// matching the typed prefix, by a list tool's `query`. Other arguments have none. A caller
+/// who cannot see the list tool gets none.
 pub async fn complete(
     pipeline: &Pipeline,
     ctx: &ToolContext,
     argument: &str,
     value: &str,
 ) -> Result<Vec<String>, CallError> {
+    let query = value.trim();
+    // Ids for an id prefix (Clerk matches organization ids exactly), slugs otherwise.
     let (tool, field) = match argument {
         USER_ID | "user" => ("getUserList", "id"),
-        SLUG_OR_ID | "organizationId" => ("getOrganizationList", "slug"),
+        SLUG_OR_ID if is_org_id(query) => ("getOrganizationList", "id"),
+        SLUG_OR_ID => ("getOrganizationList", "slug"),
         _ => return Ok(Vec::new()),
     };
     let mut args = json!({"limit": MAX_COMPLETIONS});
-    let query = value.trim();
     if !query.is_empty() {
         args["query"] = Value::String(query.to_string());
     }
@@ -386,13 +392,6 @@ pub async fn complete(
         return Ok(Vec::new());
     }
     let result = pipeline.call(ctx, tool, args.as_object().cloned()).await?;
-    // Ids for an id (Clerk matches organization ids exactly) and for organizationId, slugs
-    // otherwise.
-    let field = if argument == "organizationId" || is_org_id(query) {
-        "id"
-    } else {
-        field
-    };
     let values = result
         .get("data")
         .and_then(Value::as_array)
@@ -504,11 +503,24 @@ mod tests {
             for tool in t.tools {
                 assert!(names.contains(tool), "{tool}");
             }
+            let variable = match t.kind {
+                Kind::User => USER_ID,
+                Kind::Organization | Kind::Memberships => SLUG_OR_ID,
+            };
             assert!(
-                t.uri_template.contains("{userId}") || t.uri_template.contains("{slugOrId}"),
-                "{}",
+                t.uri_template.contains(&format!("{{{variable}}}")),
+                "{} should name {{{variable}}}",
                 t.uri_template
             );
+            // A URI made from the template parses back to it, with the value given.
+            let sample = match t.kind {
+                Kind::User => "user_2abc",
+                Kind::Organization | Kind::Memberships => "acme",
+            };
+            let uri = t.uri_template.replace(&format!("{{{variable}}}"), sample);
+            let parsed = parse(&uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+            assert_eq!(parsed.template.kind, t.kind, "{uri}");
+            assert_eq!(parsed.value, sample, "{uri}");
         }
     }
 }

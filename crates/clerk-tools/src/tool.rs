@@ -353,19 +353,7 @@ pub(crate) fn validate_with(
     let value = Value::Object(args);
     let mut errors: Vec<FieldError> = validator
         .iter_errors(&value)
-        .map(|e| {
-            let mut f = schema::field_error(&e, schema);
-            // A message quotes the value; a huge value must not make a huge error.
-            if f.message.len() > 300 {
-                let cut = (0..=300)
-                    .rev()
-                    .find(|i| f.message.is_char_boundary(*i))
-                    .unwrap_or(0);
-                f.message.truncate(cut);
-                f.message.push('…');
-            }
-            f
-        })
+        .map(|e| schema::field_error(&e, schema).capped())
         .take(20)
         .collect();
     if errors.is_empty() {

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::identifications::{identifications, last_identification};
 use super::users::{find, find_mut};
 use super::{Ctx, Res};
 use crate::error::ClerkError;
@@ -39,10 +40,7 @@ impl Kind {
 /// `DELETE /users/{id}/passkeys/{pid}`, `/web3_wallets/{wid}`, `/external_accounts/{eid}`.
 pub fn delete(st: &mut State, cx: &Ctx, user_id: &str, kind: Kind, id: &str) -> Res {
     let u = find_mut(st, user_id)?;
-    let identifications = u.email_addresses.len()
-        + u.phone_numbers.len()
-        + u.web3_wallets.len()
-        + usize::from(u.username.is_some());
+    let last = matches!(kind, Kind::Web3Wallet) && identifications(u) <= 1;
     let list = kind.list(u);
     let Some(i) = list.iter().position(|v| v["id"] == id) else {
         return Err(ClerkError::not_found(format!(
@@ -50,13 +48,8 @@ pub fn delete(st: &mut State, cx: &Ctx, user_id: &str, kind: Kind, id: &str) -> 
             kind.object().replace('_', " ")
         )));
     };
-    if matches!(kind, Kind::Web3Wallet) && identifications <= 1 {
-        return Err(ClerkError::new(
-            400,
-            "identification_deletion_failed",
-            "Deletion failed",
-            "You cannot delete your last identification.",
-        ));
+    if last {
+        return Err(last_identification());
     }
     list.remove(i);
     u.updated_at = cx.now;

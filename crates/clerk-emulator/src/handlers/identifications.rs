@@ -1,10 +1,10 @@
 //! `/email_addresses` and `/phone_numbers` operations.
 
 use super::users::find as find_user;
-use super::{Ctx, Res, check_email, email_taken, phone_taken};
+use super::{Ctx, Res, check_email, check_phone, email_taken, phone_taken};
 use crate::error::ClerkError;
 use crate::render;
-use crate::req::{Fields, valid_phone};
+use crate::req::Fields;
 use crate::state::{EmailAddress, PhoneNumber, State, User};
 
 fn not_found() -> ClerkError {
@@ -27,11 +27,17 @@ fn owner_of_phone(st: &State, id: &str) -> Result<String, ClerkError> {
         .ok_or_else(not_found)
 }
 
-fn identifications(u: &User) -> usize {
-    u.email_addresses.len() + u.phone_numbers.len() + usize::from(u.username.is_some())
+/// How many identifications a user has (email addresses, phone numbers, Web3 wallets and a
+/// username): deleting one of them is refused when it is the last.
+pub(super) fn identifications(u: &User) -> usize {
+    u.email_addresses.len()
+        + u.phone_numbers.len()
+        + u.web3_wallets.len()
+        + usize::from(u.username.is_some())
 }
 
-fn last_identification() -> ClerkError {
+/// Clerk's answer to deleting the last identification.
+pub(super) fn last_identification() -> ClerkError {
     ClerkError::new(
         400,
         "identification_deletion_failed",
@@ -183,12 +189,7 @@ pub fn create_phone(st: &mut State, cx: &Ctx) -> Res {
     let primary = f.bool_opt("primary")?.unwrap_or(false);
     let second = f.bool_opt("reserved_for_second_factor")?.unwrap_or(false);
     find_user(st, &user_id)?;
-    if !valid_phone(&phone) {
-        return Err(ClerkError::format_invalid(
-            "phone_number",
-            "phone_number must be a valid phone number according to E.164 international standard.",
-        ));
-    }
+    check_phone(&phone)?;
     if phone_taken(st, &phone) {
         return Err(ClerkError::identifier_exists(
             "phone_number",
@@ -504,12 +505,7 @@ pub fn replace_phone(st: &mut State, cx: &Ctx, user_id: &str) -> Res {
     let f = Fields::parse_required(cx.body, &["phone_number", "identification_status"])?;
     let phone = f.str_req("phone_number")?;
     let (verified, reserved) = identification_status(&f)?;
-    if !valid_phone(&phone) {
-        return Err(ClerkError::format_invalid(
-            "phone_number",
-            "phone_number must be a valid phone number according to E.164 international standard.",
-        ));
-    }
+    check_phone(&phone)?;
     let taken = st
         .users
         .values()

@@ -268,6 +268,18 @@ pub fn check_email(param: &str, email: &str) -> Result<(), ClerkError> {
     }
 }
 
+/// 422 `format_invalid` unless `phone` is E.164 ([`crate::req::valid_phone`]).
+pub fn check_phone(phone: &str) -> Result<(), ClerkError> {
+    if crate::req::valid_phone(phone) {
+        Ok(())
+    } else {
+        Err(ClerkError::format_invalid(
+            "phone_number",
+            "phone_number must be a valid phone number according to E.164 international standard.",
+        ))
+    }
+}
+
 /// 422 for making an unverified email address primary (`PATCH /users/{id}`,
 /// `POST /email_addresses`, `PATCH /email_addresses/{id}`); `param` names the field.
 pub fn unverified_primary_email(param: &str) -> ClerkError {

@@ -2,10 +2,12 @@
 
 use serde_json::{Value, json};
 
-use super::{Ctx, Res, apply_metadata, check_email, email_taken, metadata_or_empty, phone_taken};
+use super::{
+    Ctx, Res, apply_metadata, check_email, check_phone, email_taken, metadata_or_empty, phone_taken,
+};
 use crate::error::ClerkError;
 use crate::render;
-use crate::req::{Fields, IdFilter, Query, SortKey, contains_ci, sort_and_page, valid_phone};
+use crate::req::{Fields, IdFilter, Query, SortKey, contains_ci, sort_and_page};
 use crate::state::{EmailAddress, PhoneNumber, State, User};
 
 const CREATE_KEYS: &[&str] = &[
@@ -584,12 +586,7 @@ pub fn create(st: &mut State, cx: &Ctx) -> Res {
         }
     }
     for (i, p) in phones.iter().enumerate() {
-        if !valid_phone(p) {
-            return Err(ClerkError::format_invalid(
-                "phone_number",
-                "phone_number must be a valid phone number according to E.164 international standard.",
-            ));
-        }
+        check_phone(p)?;
         if phones[..i].contains(p) {
             return Err(dup_param("phone_number"));
         }
@@ -1084,12 +1081,7 @@ pub fn set_password_compromised(st: &mut State, cx: &Ctx, id: &str, compromised:
     }
     let out = render::user(u);
     if revoke {
-        for s in st.sessions.values_mut() {
-            if s.user_id == id && s.status == "active" {
-                s.status = "revoked".into();
-                s.updated_at = cx.now;
-            }
-        }
+        revoke_sessions(st, id, cx.now);
     }
     Ok(out)
 }

@@ -137,18 +137,23 @@ fn subscription(st: &mut State, call: &Call, owner: Owner) -> Result<Value, Cler
         subscribe_to_default(st, owner, &payer, now)?;
     }
     let items = of_payer(st);
-    let subs = st.records.entry(SUBSCRIPTIONS.to_string()).or_default();
-    let sub = match subs.iter().find(|s| s["payer_id"] == payer["id"]) {
-        Some(s) => s.clone(),
+    let existing = st
+        .records
+        .get(SUBSCRIPTIONS)
+        .into_iter()
+        .flatten()
+        .find(|s| s["payer_id"] == payer["id"])
+        .cloned();
+    let sub = match existing {
+        Some(s) => s,
         None => {
             let created = items
                 .iter()
                 .filter_map(|i| i["created_at"].as_i64())
                 .min()
                 .unwrap_or(now);
-            let s = json!({ "payer_id": payer["id"], "created_at": created });
-            let mut s = s;
-            s["id"] = json!(st.new_id("csub"));
+            let s =
+                json!({ "id": st.new_id("csub"), "payer_id": payer["id"], "created_at": created });
             st.records
                 .entry(SUBSCRIPTIONS.to_string())
                 .or_default()
@@ -327,7 +332,26 @@ fn adjust(st: &mut State, call: &Call, owner: Owner) -> Result<Value, ClerkError
         .entry(LEDGER.to_string())
         .or_default()
         .push(entry.clone());
+    set_credits_balance(st, &payer["id"], balance + signed);
     Ok(call.render(&entry))
+}
+
+/// Every stored copy of a payer (its own record, the `payer` of its subscription items) shows
+/// its current balance.
+fn set_credits_balance(st: &mut State, payer_id: &Value, balance: i64) {
+    let balance = money(balance);
+    let payers = st.records.get_mut(PAYERS).into_iter().flatten();
+    for p in payers.filter(|p| &p["id"] == payer_id) {
+        p["credits_balance"] = balance.clone();
+    }
+    let items = st
+        .records
+        .get_mut(SUBSCRIPTION_ITEMS.coll)
+        .into_iter()
+        .flatten();
+    for i in items.filter(|i| &i["payer"]["id"] == payer_id) {
+        i["payer"]["credits_balance"] = balance.clone();
+    }
 }
 
 /// `POST /users/{user_id}/billing/credits`
