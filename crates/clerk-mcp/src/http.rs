@@ -32,6 +32,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use clerk_api::{Client, SecretKey};
 use clerk_tools::{AuthMethod, Pipeline, ToolContext, new_request_id};
+use futures_util::StreamExt;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use secrecy::{ExposeSecret, SecretString};
@@ -148,12 +149,29 @@ pub fn app(pipeline: Pipeline, client: Client, options: HttpOptions) -> HttpApp 
     let cancel = CancellationToken::new();
     let server = ClerkServer::per_request(pipeline.clone());
     let tools = pipeline.registry().tools().len();
-    let router = router_with(server.clone(), client, tools, options, &cancel);
+    let router = router_with(server.clone(), client, tools, options, &cancel).layer(
+        middleware::from_fn_with_state(server.clone(), count_in_flight),
+    );
     HttpApp {
         router,
         server,
         cancel,
     }
+}
+
+/// Holds each MCP request (a `POST`) in the server's in-flight count until its response has
+/// been sent, body included: [`serve`]'s shutdown waits for it even before it reaches a tool.
+async fn count_in_flight(State(server): State<ClerkServer>, req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::POST {
+        return next.run(req).await;
+    }
+    let guard = server.enter();
+    let (parts, body) = next.run(req).await.into_parts();
+    let body = axum::body::Body::from_stream(body.into_data_stream().map(move |chunk| {
+        let _held_until_the_body_ends = &guard;
+        chunk
+    }));
+    Response::from_parts(parts, body)
 }
 
 /// The same front-end (Host/Origin checks, bearer token, key modes, the per-request
@@ -502,7 +520,7 @@ async fn probe(client: &Client) -> Result<(), String> {
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then shuts down gracefully: no new
-/// connections; in-flight tool calls get up to `grace` to finish; then sessions and SSE
+/// connections; in-flight requests and tool calls get up to `grace` to finish; then sessions and SSE
 /// streams are closed and the server returns (at most `grace` + 2 s after the signal).
 pub async fn serve(
     listener: tokio::net::TcpListener,

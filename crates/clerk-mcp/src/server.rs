@@ -112,9 +112,16 @@ impl ClerkServer {
         &self.pipeline
     }
 
-    /// Tool calls running now (for graceful shutdown).
+    /// Tool calls and MCP requests running now (for graceful shutdown).
     pub fn in_flight(&self) -> usize {
         self.in_flight.load(Ordering::Acquire)
+    }
+
+    /// Counts one more request in flight until the guard drops: the HTTP layer holds one per
+    /// MCP request, so a shutdown also waits for a request that arrived but has not reached
+    /// its handler yet.
+    pub(crate) fn enter(&self) -> InFlight {
+        InFlight::enter(&self.in_flight)
     }
 
     /// Every MCP tool definition the registry serves (before the policy), in order.
@@ -216,7 +223,7 @@ fn render_tools(pipeline: &Pipeline) -> Vec<Tool> {
 }
 
 /// Decrements the in-flight counter when a call ends, however it ends.
-struct InFlight(Arc<AtomicUsize>);
+pub(crate) struct InFlight(Arc<AtomicUsize>);
 
 impl InFlight {
     fn enter(counter: &Arc<AtomicUsize>) -> Self {

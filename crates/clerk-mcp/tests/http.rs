@@ -18,6 +18,8 @@ use tokio::sync::oneshot;
 struct Server {
     url: String,
     emulator: Emulator,
+    /// The MCP server behind the router (its in-flight count).
+    mcp: clerk_mcp::ClerkServer,
     stop: Option<oneshot::Sender<()>>,
     done: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -48,6 +50,7 @@ async fn start(options: HttpOptions, extra_tools: Vec<Arc<dyn Tool>>) -> Server 
     tools.extend(extra_tools);
     let pipeline = Pipeline::new(Registry::from_tools(tools, ToolkitOptions::default()).unwrap());
     let app = http::app(pipeline, client, options);
+    let mcp = app.server.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
@@ -62,6 +65,7 @@ async fn start(options: HttpOptions, extra_tools: Vec<Arc<dyn Tool>>) -> Server 
     Server {
         url,
         emulator,
+        mcp,
         stop: Some(tx),
         done,
     }
@@ -442,7 +446,15 @@ async fn a_panic_fails_one_call_and_shutdown_finishes_in_flight_calls() {
 
     // A call in flight when shutdown starts still gets its answer.
     let slow = tokio::spawn(modern_call(&http, &server.url, "sleepy", json!({"ms": 600})).send());
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Shut down as soon as the server holds the request (it may not have reached the tool).
+    let waiting = std::time::Instant::now();
+    while server.mcp.in_flight() == 0 {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(5),
+            "the call never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     let url = server.url.clone();
     let started = std::time::Instant::now();
     let stopping = tokio::spawn(server.shutdown());
